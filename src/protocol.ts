@@ -1,0 +1,225 @@
+/**
+ * Phantachat wire protocol v1: the contract between a room and every client, shared by the
+ * Worker, the Room and the page so that no side can drift. docs/protocol.md is the prose
+ * version of this file; change both together.
+ *
+ * Everything that arrives from the wire is `unknown` until a parser here has narrowed it field
+ * by field. Nothing is cast.
+ */
+
+/** Bumped only for changes an old client cannot ignore; new optional fields do not bump it. */
+export const PROTOCOL_VERSION = 1;
+
+/** Any frame over this many bytes (UTF-8) is refused with `too_large` before it is parsed. */
+export const MAX_FRAME_BYTES = 4096;
+/** A `keys` frame carries 1 to this many Unicode code points. */
+export const MAX_KEYS_CODE_POINTS = 64;
+/** A name is 1 to this many code points once trimmed. */
+export const MAX_NAME_CODE_POINTS = 32;
+
+/** Heartbeat: the room answers this exact text frame with {@link PONG} without waking up. */
+export const PING = "ping";
+export const PONG = "pong";
+
+export interface User {
+  id: string;
+  name: string;
+}
+
+export interface Peer extends User {
+  away: boolean;
+}
+
+export type ClientFrame =
+  | { type: "keys"; text: string }
+  | { type: "name"; name: string }
+  | { type: "away"; away: boolean };
+
+export type ErrorCode = "bad_frame" | "too_large" | "rate_limited" | "room_full";
+
+export type ServerFrame =
+  | { type: "welcome"; you: User; peers: Peer[]; fadeMs: number; maxPeers: number }
+  | { type: "join"; user: User }
+  | { type: "leave"; user: User }
+  | { type: "keys"; from: string; text: string; seq: number }
+  | { type: "name"; user: User; oldName: string }
+  | { type: "away"; user: User; away: boolean }
+  | { type: "error"; code: ErrorCode; message: string };
+
+/** Why a client frame was refused; `message` is for humans and never echoes the frame. */
+export class ProtocolError {
+  constructor(
+    readonly code: "bad_frame" | "too_large",
+    readonly message: string,
+  ) {}
+}
+
+/**
+ * Parses one WebSocket message from a client. Returns the frame, or a {@link ProtocolError}
+ * to send back. Never throws, whatever the input.
+ */
+export function parseClientFrame(raw: string | ArrayBuffer): ClientFrame | ProtocolError {
+  if (typeof raw !== "string") {
+    return raw.byteLength > MAX_FRAME_BYTES
+      ? tooLarge()
+      : new ProtocolError("bad_frame", "Binary frames are not part of the protocol; send JSON text.");
+  }
+  // Each UTF-16 unit is 1 to 3 bytes, so only mid-sized frames need counting.
+  if (raw.length > MAX_FRAME_BYTES || (raw.length * 3 > MAX_FRAME_BYTES && utf8Length(raw) > MAX_FRAME_BYTES)) {
+    return tooLarge();
+  }
+  const value = parseJson(raw);
+  if (!isRecord(value)) return new ProtocolError("bad_frame", "A frame must be a JSON object.");
+  switch (value.type) {
+    case "keys": {
+      const text = value.text;
+      if (typeof text !== "string") return badField("keys", "text", "a string");
+      const problem = checkText(text, MAX_KEYS_CODE_POINTS, true);
+      return problem ? new ProtocolError("bad_frame", `keys.text ${problem}.`) : { type: "keys", text };
+    }
+    case "name": {
+      if (typeof value.name !== "string") return badField("name", "name", "a string");
+      const name = value.name.trim();
+      const problem = checkText(name, MAX_NAME_CODE_POINTS, false);
+      return problem ? new ProtocolError("bad_frame", `name.name ${problem}.`) : { type: "name", name };
+    }
+    case "away": {
+      const away = value.away;
+      return typeof away === "boolean" ? { type: "away", away } : badField("away", "away", "true or false");
+    }
+    default:
+      return new ProtocolError("bad_frame", 'Unknown frame type; expected "keys", "name" or "away".');
+  }
+}
+
+/**
+ * Parses one frame from the server, for clients. Returns null for anything that is not a
+ * well-formed v1 server frame (a client should ignore it: it may come from a newer server).
+ */
+export function parseServerFrame(raw: unknown): ServerFrame | null {
+  if (typeof raw !== "string") return null;
+  const v = parseJson(raw);
+  if (!isRecord(v)) return null;
+  switch (v.type) {
+    case "welcome": {
+      const you = toUser(v.you);
+      const peers = Array.isArray(v.peers) ? v.peers.map(toPeer) : null;
+      if (!you || !peers || peers.some((p) => p === null)) return null;
+      if (!isCount(v.fadeMs) || !isCount(v.maxPeers)) return null;
+      return { type: "welcome", you, peers: peers.filter((p) => p !== null), fadeMs: v.fadeMs, maxPeers: v.maxPeers };
+    }
+    case "join":
+    case "leave": {
+      const user = toUser(v.user);
+      return user ? { type: v.type, user } : null;
+    }
+    case "keys":
+      return typeof v.from === "string" && typeof v.text === "string" && isCount(v.seq)
+        ? { type: "keys", from: v.from, text: v.text, seq: v.seq }
+        : null;
+    case "name": {
+      const user = toUser(v.user);
+      return user && typeof v.oldName === "string" ? { type: "name", user, oldName: v.oldName } : null;
+    }
+    case "away": {
+      const user = toUser(v.user);
+      return user && typeof v.away === "boolean" ? { type: "away", user, away: v.away } : null;
+    }
+    case "error":
+      return isErrorCode(v.code) && typeof v.message === "string"
+        ? { type: "error", code: v.code, message: v.message }
+        : null;
+    default:
+      return null;
+  }
+}
+
+/** Serialises a server frame. The one place frames become text, so encoding never drifts. */
+export function encodeServerFrame(frame: ServerFrame): string {
+  return JSON.stringify(frame);
+}
+
+/** Serialises a client frame (used by the page and by tests). */
+export function encodeClientFrame(frame: ClientFrame): string {
+  return JSON.stringify(frame);
+}
+
+/** UTF-8 length of a string; lone surrogates count 3 bytes, as TextEncoder writes U+FFFD. */
+export function utf8Length(s: string): number {
+  let bytes = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) bytes += 1;
+    else if (c < 0x800) bytes += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && isLowSurrogate(s.charCodeAt(i + 1))) {
+      bytes += 4;
+      i++;
+    } else bytes += 3;
+  }
+  return bytes;
+}
+
+/**
+ * Checks a text field in one pass: length in code points, no lone surrogates, no control
+ * characters (C0, DEL, C1) except newline where allowed. Returns what is wrong, or null.
+ */
+export function checkText(s: string, maxCodePoints: number, allowNewline: boolean): string | null {
+  let count = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdfff) {
+      if (c > 0xdbff || !isLowSurrogate(s.charCodeAt(i + 1))) return "must be well-formed Unicode (no lone surrogates)";
+      i++;
+    } else if (c < 0x20 ? !(allowNewline && c === 0x0a) : c >= 0x7f && c <= 0x9f) {
+      // No backspace, no escape sequences: what is typed is said, and it renders as plain text.
+      return allowNewline
+        ? "must not contain control characters other than newline"
+        : "must not contain control characters";
+    }
+    if (++count > maxCodePoints) return `must be at most ${maxCodePoints} characters`;
+  }
+  return count === 0 ? "must not be empty" : null;
+}
+
+function isLowSurrogate(c: number): boolean {
+  return c >= 0xdc00 && c <= 0xdfff;
+}
+
+function tooLarge(): ProtocolError {
+  return new ProtocolError("too_large", `Frames are limited to ${MAX_FRAME_BYTES} bytes.`);
+}
+
+function badField(type: string, field: string, expected: string): ProtocolError {
+  return new ProtocolError("bad_frame", `${type}.${field} must be ${expected}.`);
+}
+
+function parseJson(raw: string): unknown {
+  try {
+    return JSON.parse(raw);
+  } catch {
+    // Not JSON: the caller reports a bad frame; the parser's message may quote the input.
+    return undefined;
+  }
+}
+
+/** True for a plain JSON-style object (not null, not an array). */
+export function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+function isCount(v: unknown): v is number {
+  return typeof v === "number" && Number.isSafeInteger(v) && v >= 0;
+}
+
+function isErrorCode(v: unknown): v is ErrorCode {
+  return v === "bad_frame" || v === "too_large" || v === "rate_limited" || v === "room_full";
+}
+
+function toUser(v: unknown): User | null {
+  return isRecord(v) && typeof v.id === "string" && typeof v.name === "string" ? { id: v.id, name: v.name } : null;
+}
+
+function toPeer(v: unknown): Peer | null {
+  const user = toUser(v);
+  return user && isRecord(v) && typeof v.away === "boolean" ? { ...user, away: v.away } : null;
+}

@@ -1,0 +1,144 @@
+/**
+ * Test helpers: real WebSockets through the real Worker, inside workerd. Every wait rejects on a
+ * timeout instead of hanging, and every frame the server sends is checked against the protocol.
+ */
+import { exports } from "cloudflare:workers";
+import { type ClientFrame, encodeClientFrame, parseServerFrame, type ServerFrame } from "../src/protocol";
+
+export const ORIGIN = "https://phantachat.test";
+
+/** Asks the Worker for a new room the way a browser does (GET /), and returns its id. */
+export async function mintRoom(): Promise<string> {
+  const res = await exports.default.fetch(`${ORIGIN}/`, { redirect: "manual" });
+  const location = res.headers.get("Location");
+  if (res.status !== 303 || !location?.startsWith("/")) throw new Error(`GET / gave ${res.status} ${location}`);
+  return location.slice(1);
+}
+
+/** Opens a WebSocket to `/<room>` through the Worker; resolves with the HTTP response. */
+export function upgrade(room: string, headers: Record<string, string> = {}): Promise<Response> {
+  return exports.default.fetch(`${ORIGIN}/${room}`, { headers: { Upgrade: "websocket", ...headers } });
+}
+
+/** A person in a room, as seen from their socket. */
+export class Peer {
+  readonly #inbox: (string | ArrayBuffer)[] = [];
+  #waiter: (() => void) | undefined;
+  #closed: { code: number; reason: string } | undefined;
+  #closeWaiter: (() => void) | undefined;
+
+  constructor(readonly ws: WebSocket) {
+    ws.addEventListener("message", (event) => {
+      this.#inbox.push(event.data);
+      this.#waiter?.();
+    });
+    ws.addEventListener("close", (event) => {
+      this.#closed = { code: event.code, reason: event.reason };
+      this.#closeWaiter?.();
+      this.#waiter?.();
+    });
+    ws.accept();
+  }
+
+  /** Sends a protocol frame, or raw text/bytes for the bad-input tests. */
+  send(frame: ClientFrame | string | ArrayBuffer): void {
+    this.ws.send(typeof frame === "string" || frame instanceof ArrayBuffer ? frame : encodeClientFrame(frame));
+  }
+
+  /** The next raw message, in order. */
+  async nextRaw(timeoutMs = 2_000): Promise<string | ArrayBuffer> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.#inbox.length === 0) {
+      if (this.#closed) throw new Error(`socket closed (${this.#closed.code}) while waiting for a message`);
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`no message within ${timeoutMs} ms`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.#waiter = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.#waiter = undefined;
+    }
+    const message = this.#inbox.shift();
+    if (message === undefined) throw new Error("inbox emptied under us");
+    return message;
+  }
+
+  /** The next frame, which must be a well-formed server frame. */
+  async next(timeoutMs?: number): Promise<ServerFrame> {
+    const raw = await this.nextRaw(timeoutMs);
+    const frame = parseServerFrame(raw);
+    if (!frame) throw new Error(`server sent a frame outside the protocol: ${String(raw)}`);
+    return frame;
+  }
+
+  /** The next frame, which must be of type `type`. */
+  async expect<T extends ServerFrame["type"]>(type: T, timeoutMs?: number): Promise<Extract<ServerFrame, { type: T }>> {
+    const frame = await this.next(timeoutMs);
+    if (!isOfType(frame, type)) throw new Error(`expected a ${type} frame, got ${JSON.stringify(frame)}`);
+    return frame;
+  }
+
+  /** Resolves if nothing arrives for `ms`; rejects with what arrived otherwise. */
+  async expectSilence(ms = 200): Promise<void> {
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    if (this.#inbox.length > 0) throw new Error(`expected silence, got ${String(this.#inbox[0])}`);
+  }
+
+  /** Frames already received and not yet read. */
+  pending(): number {
+    return this.#inbox.length;
+  }
+
+  /** Waits for the server to close this socket and returns its code and reason. */
+  async closed(timeoutMs = 2_000): Promise<{ code: number; reason: string }> {
+    if (!this.#closed) {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`socket not closed within ${timeoutMs} ms`)), timeoutMs);
+        this.#closeWaiter = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+    if (!this.#closed) throw new Error("close event without a code");
+    return this.#closed;
+  }
+
+  close(code = 1000): void {
+    this.ws.close(code, "test done");
+  }
+}
+
+/** Joins `room` and reads the welcome; returns the peer and its welcome frame. */
+export async function join(room: string, headers?: Record<string, string>) {
+  const res = await upgrade(room, headers);
+  if (res.status !== 101 || !res.webSocket) throw new Error(`upgrade gave ${res.status}`);
+  const peer = new Peer(res.webSocket);
+  const welcome = await peer.expect("welcome");
+  return { peer, welcome };
+}
+
+/** Joins `n` people one after another, each reading the joins of those who come later. */
+export async function joinMany(room: string, n: number) {
+  const people: Awaited<ReturnType<typeof join>>[] = [];
+  for (let i = 0; i < n; i++) {
+    const person = await join(room);
+    for (const earlier of people) await earlier.peer.expect("join");
+    people.push(person);
+  }
+  return people;
+}
+
+function isOfType<T extends ServerFrame["type"]>(
+  frame: ServerFrame,
+  type: T,
+): frame is Extract<ServerFrame, { type: T }> {
+  return frame.type === type;
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
