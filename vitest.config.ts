@@ -19,7 +19,7 @@ export default defineConfig({
         plugins: [
           cloudflareTest({
             wrangler,
-            miniflare: { bindings: { ...bindings, ROOM_TTL_SECONDS: 2, HEARTBEAT_TIMEOUT_MS: 1500 } },
+            miniflare: { bindings: { ...bindings, ROOM_TTL_SECONDS: 3, HEARTBEAT_TIMEOUT_MS: 1500 } },
           }),
         ],
         test: { name: "workers-short-timeouts", include: ["test/short-timeouts/*.test.ts"], testTimeout: 20_000 },

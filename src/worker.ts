@@ -4,7 +4,7 @@
  */
 import { type Config, ConfigError, readConfig } from "./config";
 import { isAllowedOrigin } from "./origin";
-import { htmlSecurityHeaders, unknownRoomPage, vanishedRoomPage, withHtmlSecurityHeaders } from "./pages";
+import { unknownRoomPage, vanishedRoomPage, withHtmlSecurityHeaders } from "./pages";
 import { checkRoomId, importRoomKey, mintRoomId, ROOM_ID_MAX_LENGTH } from "./room-id";
 
 export { Room } from "./room";
@@ -25,8 +25,10 @@ async function route(request: Request, env: Env): Promise<Response> {
   const url = new URL(request.url);
   const config = readConfig(env);
   const isGet = request.method === "GET" || request.method === "HEAD";
+  // Browsers show no body for a refused WebSocket handshake, so those get plain statuses.
+  const upgrade = request.headers.get("Upgrade")?.toLowerCase() === "websocket";
 
-  if (url.pathname === "/") {
+  if (url.pathname === "/" && !upgrade) {
     if (!isGet) return methodNotAllowed();
     const room = await mintRoomId(await roomKey(config, url), Date.now());
     // Never cached: a shared cached redirect would put strangers in one room.
@@ -37,13 +39,13 @@ async function route(request: Request, env: Env): Promise<Response> {
   }
 
   const room = /^\/([^/]+)$/.exec(url.pathname)?.[1] ?? "";
-  const upgrade = request.headers.get("Upgrade")?.toLowerCase() === "websocket";
-  // Browsers show no body for a refused WebSocket handshake, so those get plain statuses.
   const check =
     room.length > 0 && room.length <= ROOM_ID_MAX_LENGTH
       ? await checkRoomId(room, await roomKey(config, url), Date.now(), config.roomTtlSeconds)
-      : ({ status: "unknown" } as const);
-  if (check.status === "unknown") return upgrade ? new Response("No such room", { status: 404 }) : unknownRoomPage();
+      : null;
+  if (!check || check.status === "unknown") {
+    return upgrade ? new Response("No such room", { status: 404 }) : unknownRoomPage();
+  }
   if (!isGet) return methodNotAllowed();
 
   if (upgrade) {
@@ -60,10 +62,7 @@ async function route(request: Request, env: Env): Promise<Response> {
 }
 
 function methodNotAllowed(): Response {
-  const headers = htmlSecurityHeaders();
-  headers.set("Allow", "GET, HEAD");
-  headers.set("Content-Type", "text/plain; charset=utf-8");
-  return new Response("Method not allowed", { status: 405, headers });
+  return new Response("Method not allowed", { status: 405, headers: { Allow: "GET, HEAD" } });
 }
 
 let cachedKey: { secret: string; key: Promise<CryptoKey> } | undefined;

@@ -81,6 +81,15 @@ export class Peer {
     return frame;
   }
 
+  /** Skips frames of other types until one of type `type` arrives. */
+  async until<T extends ServerFrame["type"]>(type: T, timeoutMs = 2_000): Promise<Extract<ServerFrame, { type: T }>> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const frame = await this.next(Math.max(1, deadline - Date.now()));
+      if (isOfType(frame, type)) return frame;
+    }
+  }
+
   /** Resolves if nothing arrives for `ms`; rejects with what arrived otherwise. */
   async expectSilence(ms = 200): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, ms));

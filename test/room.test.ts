@@ -1,0 +1,331 @@
+import { evictDurableObject, runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { DEFAULTS } from "../src/config";
+import { MAX_FRAME_BYTES } from "../src/protocol";
+import { join, joinMany, mintRoom, Peer, upgrade } from "./helpers";
+
+function roomStub(room: string): DurableObjectStub {
+  return env.ROOMS.get(env.ROOMS.idFromName(room));
+}
+
+describe("joining and leaving", () => {
+  it("welcomes a newcomer first, with a default name, the settings and nobody else yet", async () => {
+    const { welcome } = await join(await mintRoom());
+    expect(welcome.you.id).toMatch(/^[0-9a-f]{8}$/);
+    expect(welcome.you.name).toMatch(/^\S+ \S+$/);
+    expect(welcome.peers).toEqual([]);
+    expect(welcome.fadeMs).toBe(DEFAULTS.FADE_MS);
+    expect(welcome.maxPeers).toBe(DEFAULTS.MAX_PEERS);
+  });
+
+  it("lists everyone already there in welcome, and announces the newcomer to them", async () => {
+    const room = await mintRoom();
+    const a = await join(room);
+    const b = await join(room);
+    expect(b.welcome.peers).toEqual([{ ...a.welcome.you, away: false }]);
+    expect(await a.peer.expect("join")).toEqual({ type: "join", user: b.welcome.you });
+    const c = await join(room);
+    expect(c.welcome.peers).toHaveLength(2);
+    expect(new Set(c.welcome.peers.map((p) => p.id))).toEqual(new Set([a.welcome.you.id, b.welcome.you.id]));
+    expect(new Set([a, b, c].map((p) => p.welcome.you.name)).size).toBe(3);
+  });
+
+  it("announces a leave to everyone else when someone closes their socket", async () => {
+    const room = await mintRoom();
+    const [a, b, c] = await joinMany(room, 3);
+    if (!a || !b || !c) throw new Error("joinMany");
+    c.peer.close(4000);
+    expect(await a.peer.expect("leave")).toEqual({ type: "leave", user: c.welcome.you });
+    expect(await b.peer.expect("leave")).toEqual({ type: "leave", user: c.welcome.you });
+    const d = await join(room);
+    expect(d.welcome.peers.map((p) => p.id).sort()).toEqual([a.welcome.you.id, b.welcome.you.id].sort());
+  });
+
+  it("echoes the client's close code when it closes", async () => {
+    const { peer } = await join(await mintRoom());
+    peer.close(4001);
+    expect((await peer.closed()).code).toBe(4001);
+  });
+});
+
+describe("keystrokes", () => {
+  it("relays keys to every other peer and never echoes them to the sender", async () => {
+    const [a, b, c] = await joinMany(await mintRoom(), 3);
+    if (!a || !b || !c) throw new Error("joinMany");
+    a.peer.send({ type: "keys", text: "h" });
+    for (const other of [b, c]) {
+      expect(await other.peer.expect("keys")).toEqual({ type: "keys", from: a.welcome.you.id, text: "h", seq: 1 });
+    }
+    await a.peer.expectSilence();
+  });
+
+  it("numbers each sender's relayed frames 1, 2, 3… in order, separately per sender", async () => {
+    const [a, b, c] = await joinMany(await mintRoom(), 3);
+    if (!a || !b || !c) throw new Error("joinMany");
+    for (let i = 0; i < 50; i++) a.peer.send({ type: "keys", text: String(i) });
+    b.peer.send({ type: "keys", text: "b" });
+    const fromA: number[] = [];
+    const texts: string[] = [];
+    for (let i = 0; i < 51; i++) {
+      const frame = await c.peer.expect("keys");
+      if (frame.from === a.welcome.you.id) {
+        fromA.push(frame.seq);
+        texts.push(frame.text);
+      } else expect(frame).toMatchObject({ from: b.welcome.you.id, seq: 1 });
+    }
+    expect(fromA).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+    expect(texts).toEqual(Array.from({ length: 50 }, (_, i) => String(i)));
+  });
+
+  it("does not spend seq on refused frames, so a gap always means loss", async () => {
+    const [a, b] = await joinMany(await mintRoom(), 2);
+    if (!a || !b) throw new Error("joinMany");
+    a.peer.send({ type: "keys", text: "one" });
+    a.peer.send('{"type":"keys","text":""}');
+    a.peer.send({ type: "name", name: "Ada" });
+    a.peer.send({ type: "keys", text: "two" });
+    expect(await b.peer.expect("keys")).toMatchObject({ text: "one", seq: 1 });
+    expect(await b.peer.expect("name")).toMatchObject({ user: { name: "Ada" } });
+    expect(await b.peer.expect("keys")).toMatchObject({ text: "two", seq: 2 });
+  });
+
+  it("relays unicode byte for byte: emoji, ZWJ sequences, combining marks, RTL, CJK, newlines", async () => {
+    const [a, b] = await joinMany(await mintRoom(), 2);
+    if (!a || !b) throw new Error("joinMany");
+    const samples = [
+      "😀",
+      "👩‍👩‍👧‍👦",
+      "🏳️‍🌈",
+      "e\u0301",
+      "Z\u0351\u036b\u0343\u036a",
+      "שלום",
+      "مرحبا",
+      "\u202eevil",
+      "日本語のテキスト",
+      "한국어",
+      "a\nb\n",
+      "\u00a0\u2003",
+      "🇺🇦🇯🇵",
+      "<b>&amp;</b>",
+    ];
+    for (const text of samples) a.peer.send({ type: "keys", text });
+    for (const text of samples) {
+      const frame = await b.peer.expect("keys");
+      expect(frame.text).toBe(text);
+      expect(new TextEncoder().encode(frame.text)).toEqual(new TextEncoder().encode(text));
+    }
+  });
+});
+
+describe("names and attention", () => {
+  it("announces a rename to everyone, the renamer included, with the old name", async () => {
+    const room = await mintRoom();
+    const [a, b] = await joinMany(room, 2);
+    if (!a || !b) throw new Error("joinMany");
+    a.peer.send({ type: "name", name: "  Ada Lovelace " });
+    const expected = {
+      type: "name",
+      user: { id: a.welcome.you.id, name: "Ada Lovelace" },
+      oldName: a.welcome.you.name,
+    };
+    expect(await a.peer.expect("name")).toEqual(expected);
+    expect(await b.peer.expect("name")).toEqual(expected);
+    const c = await join(room);
+    expect(c.welcome.peers.find((p) => p.id === a.welcome.you.id)?.name).toBe("Ada Lovelace");
+  });
+
+  it("keeps the old name when a rename is refused", async () => {
+    const room = await mintRoom();
+    const a = await join(room);
+    a.peer.send({ type: "name", name: "x".repeat(33) });
+    expect(await a.peer.expect("error")).toMatchObject({ code: "bad_frame" });
+    const b = await join(room);
+    expect(b.welcome.peers[0]?.name).toBe(a.welcome.you.name);
+  });
+
+  it("tells everyone else when someone looks away and comes back, once per change", async () => {
+    const room = await mintRoom();
+    const [a, b] = await joinMany(room, 2);
+    if (!a || !b) throw new Error("joinMany");
+    a.peer.send({ type: "away", away: true });
+    a.peer.send({ type: "away", away: true });
+    expect(await b.peer.expect("away")).toEqual({ type: "away", user: a.welcome.you, away: true });
+    const c = await join(room);
+    expect(c.welcome.peers.find((p) => p.id === a.welcome.you.id)?.away).toBe(true);
+    await b.peer.expect("join");
+    a.peer.send({ type: "away", away: false });
+    expect(await b.peer.expect("away")).toMatchObject({ away: false });
+    expect(await c.peer.expect("away")).toMatchObject({ away: false });
+    await a.peer.expect("join");
+    await a.peer.expectSilence();
+    await b.peer.expectSilence();
+  });
+});
+
+describe("bad input", () => {
+  const cases: [string, string | ArrayBuffer, "bad_frame" | "too_large"][] = [
+    ["text that is not JSON", "hello", "bad_frame"],
+    ["JSON that is not an object", "[1,2]", "bad_frame"],
+    ["an unknown type", '{"type":"shout","text":"a"}', "bad_frame"],
+    ["a type in capitals", '{"type":"Keys","text":"a"}', "bad_frame"],
+    ["a missing type", '{"text":"a"}', "bad_frame"],
+    ["keys without text", '{"type":"keys"}', "bad_frame"],
+    ["keys with a number", '{"type":"keys","text":1}', "bad_frame"],
+    ["empty keys", '{"type":"keys","text":""}', "bad_frame"],
+    ["65 code points of keys", JSON.stringify({ type: "keys", text: "x".repeat(65) }), "bad_frame"],
+    ["a backspace", '{"type":"keys","text":"\\b"}', "bad_frame"],
+    ["DEL", '{"type":"keys","text":"\\u007f"}', "bad_frame"],
+    ["a C1 control", '{"type":"keys","text":"\\u0085"}', "bad_frame"],
+    ["a lone surrogate", '{"type":"keys","text":"\\ud800"}', "bad_frame"],
+    ["an empty name", '{"type":"name","name":" "}', "bad_frame"],
+    ["a name with a newline", '{"type":"name","name":"a\\nb"}', "bad_frame"],
+    ["away as a string", '{"type":"away","away":"yes"}', "bad_frame"],
+    ["a binary frame", new Uint8Array([1, 2, 3]).buffer, "bad_frame"],
+    [
+      "a frame over 4096 bytes",
+      JSON.stringify({ type: "keys", text: "a", pad: "x".repeat(MAX_FRAME_BYTES) }),
+      "too_large",
+    ],
+    ["a binary frame over 4096 bytes", new ArrayBuffer(MAX_FRAME_BYTES + 1), "too_large"],
+    ["a 1 MB frame", "x".repeat(1 << 20), "too_large"],
+  ];
+
+  it.each(cases)("answers %s with an error, relays nothing, and keeps the connection working", async (_, raw, code) => {
+    const [a, b] = await joinMany(await mintRoom(), 2);
+    if (!a || !b) throw new Error("joinMany");
+    a.peer.send(raw);
+    const error = await a.peer.expect("error");
+    expect(error.code).toBe(code);
+    expect(error.message).not.toMatch(/\n\s+at |Error:/);
+    a.peer.send({ type: "keys", text: "still here" });
+    expect(await b.peer.expect("keys")).toMatchObject({ text: "still here", seq: 1 });
+    await a.peer.expectSilence(50);
+  });
+});
+
+describe("limits", () => {
+  it("refuses a socket beyond MAX_PEERS with room_full and close code 1008, and lets someone in once a seat frees", async () => {
+    const room = await mintRoom();
+    const people = [];
+    for (let i = 0; i < DEFAULTS.MAX_PEERS; i++) people.push(await join(room));
+    const res = await upgrade(room);
+    expect(res.status).toBe(101);
+    const extra = res.webSocket;
+    if (!extra) throw new Error("no socket");
+    const refused = new Peer(extra);
+    expect(await refused.expect("error")).toMatchObject({ code: "room_full" });
+    expect(await refused.closed()).toMatchObject({ code: 1008 });
+    people[0]?.peer.close();
+    await people[1]?.peer.expect("join");
+    const { welcome } = await join(room);
+    expect(welcome.peers).toHaveLength(DEFAULTS.MAX_PEERS - 1);
+  });
+
+  it("answers ping with pong at the platform level, and nothing else", async () => {
+    const [a, b] = await joinMany(await mintRoom(), 2);
+    if (!a || !b) throw new Error("joinMany");
+    a.peer.send("ping");
+    expect(await a.peer.nextRaw()).toBe("pong");
+    await b.peer.expectSilence();
+  });
+
+  it("keeps rooms apart: nothing said in one room reaches another", async () => {
+    const [a, b] = await joinMany(await mintRoom(), 2);
+    const [c, d] = await joinMany(await mintRoom(), 2);
+    if (!a || !b || !c || !d) throw new Error("joinMany");
+    a.peer.send({ type: "keys", text: "room one" });
+    c.peer.send({ type: "keys", text: "room two" });
+    expect((await b.peer.expect("keys")).text).toBe("room one");
+    expect((await d.peer.expect("keys")).text).toBe("room two");
+    await b.peer.expectSilence();
+    await d.peer.expectSilence();
+  });
+});
+
+describe("hibernation and storage", () => {
+  it("keeps names, seq, attention and peers across hibernation", async () => {
+    const room = await mintRoom();
+    const [a, b] = await joinMany(room, 2);
+    if (!a || !b) throw new Error("joinMany");
+    a.peer.send({ type: "name", name: "Ada" });
+    a.peer.send({ type: "keys", text: "before" });
+    b.peer.send({ type: "away", away: true });
+    await a.peer.expect("name");
+    await a.peer.expect("away");
+    await b.peer.expect("name");
+    expect(await b.peer.expect("keys")).toMatchObject({ seq: 1 });
+
+    await evictDurableObject(roomStub(room), { webSockets: "hibernate" });
+
+    a.peer.send({ type: "keys", text: "after" });
+    expect(await b.peer.expect("keys")).toEqual({ type: "keys", from: a.welcome.you.id, text: "after", seq: 2 });
+    const c = await join(room);
+    expect(c.welcome.peers.sort((x, y) => x.name.localeCompare(y.name))).toEqual(
+      [
+        { id: a.welcome.you.id, name: "Ada", away: false },
+        { id: b.welcome.you.id, name: b.welcome.you.name, away: true },
+      ].sort((x, y) => x.name.localeCompare(y.name)),
+    );
+    b.peer.close();
+    expect(await a.peer.expect("join")).toMatchObject({ user: c.welcome.you });
+    expect(await a.peer.expect("leave")).toMatchObject({ user: b.welcome.you });
+  });
+
+  it("announces a leave for a socket that closes while the room hibernates", async () => {
+    const room = await mintRoom();
+    const [a, b] = await joinMany(room, 2);
+    if (!a || !b) throw new Error("joinMany");
+    await evictDurableObject(roomStub(room), { webSockets: "hibernate" });
+    b.peer.close();
+    expect(await a.peer.expect("leave")).toEqual({ type: "leave", user: b.welcome.you });
+  });
+
+  it("writes nothing to storage, however much is said", async () => {
+    const room = await mintRoom();
+    const [a, b] = await joinMany(room, 2);
+    if (!a || !b) throw new Error("joinMany");
+    a.peer.send({ type: "name", name: "Secret Name" });
+    for (const text of ["my", " secret", " words"]) a.peer.send({ type: "keys", text });
+    await b.peer.expect("name");
+    for (let i = 0; i < 3; i++) await b.peer.expect("keys");
+    await runInDurableObject(roomStub(room), async (_instance, state) => {
+      expect((await state.storage.list()).size).toBe(0);
+      const tables = state.storage.sql
+        .exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table'")
+        .toArray()
+        .map((row) => row.name)
+        .filter((name) => !name.startsWith("_cf_") && !name.startsWith("sqlite_"));
+      expect(tables).toEqual([]);
+      expect(await state.storage.getAlarm()).toBeNull();
+    });
+  });
+
+  it("survives a socket that died without the room noticing: drops it, announces the leave, relays to the rest", async () => {
+    const room = await mintRoom();
+    const [a, b, c] = await joinMany(room, 3);
+    if (!a || !b || !c) throw new Error("joinMany");
+    // Close B's server side behind the room's back, as a dead network would.
+    await runInDurableObject(roomStub(room), (_instance, state) => {
+      for (const ws of state.getWebSockets()) {
+        const attachment: unknown = ws.deserializeAttachment();
+        if (
+          typeof attachment === "object" &&
+          attachment !== null &&
+          "id" in attachment &&
+          attachment.id === b.welcome.you.id
+        ) {
+          ws.close(1011, "gone");
+        }
+      }
+    });
+    a.peer.send({ type: "keys", text: "anyone?" });
+    // Whichever the room sees first, the failed send or the close, B leaves exactly once.
+    const seen = [await c.peer.next(), await c.peer.next()];
+    expect(seen).toContainEqual({ type: "keys", from: a.welcome.you.id, text: "anyone?", seq: 1 });
+    expect(seen).toContainEqual({ type: "leave", user: b.welcome.you });
+    expect(await a.peer.expect("leave")).toEqual({ type: "leave", user: b.welcome.you });
+    await c.peer.expectSilence();
+    await a.peer.expectSilence();
+  });
+});
