@@ -24,6 +24,18 @@ export default defineConfig({
         ],
         test: { name: "workers-short-timeouts", include: ["test/short-timeouts/*.test.ts"], testTimeout: 20_000 },
       },
+      {
+        // The page in real Chromium against the real app under `wrangler dev` (test/e2e).
+        test: {
+          name: "e2e",
+          include: ["test/e2e/*.e2e.ts"],
+          environment: "node",
+          globalSetup: ["test/e2e/global-setup.ts"],
+          fileParallelism: false,
+          testTimeout: 30_000,
+          hookTimeout: 90_000,
+        },
+      },
     ],
   },
 });

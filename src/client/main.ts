@@ -1,0 +1,263 @@
+/**
+ * The chat page: wires the compose field, the room view and the connection together.
+ * Nothing is kept but the name a person chose (localStorage); words live on screen for fadeMs.
+ */
+import { checkText, MAX_NAME_CODE_POINTS, type ServerFrame, type User } from "../protocol";
+import { attachCompose, type Refusal } from "./compose";
+import { Connection, type ConnectionState } from "./connection";
+import { chunkText, normaliseTyped } from "./outgoing";
+import { RoomView } from "./room-view";
+import { copyText, drawQr } from "./share";
+
+const NAME_KEY = "phantachat:name";
+/** Keystrokes closer together than this share a frame: under 50 frames/s, no felt delay. */
+const MIN_FRAME_GAP_MS = 20;
+
+function byId<T extends HTMLElement | SVGElement>(id: string, type: new () => T): T {
+  const el = document.getElementById(id);
+  if (!(el instanceof type)) throw new Error(`#${id} is missing from room.html`);
+  return el;
+}
+
+const compose = byId("compose", HTMLTextAreaElement);
+const statusEl = byId("status", HTMLElement);
+const hint = byId("hint", HTMLElement);
+const invite = byId("invite", HTMLDetailsElement);
+const inviteText = byId("invite-text", HTMLElement);
+const shareLink = byId("share-link", HTMLInputElement);
+const copyButton = byId("copy", HTMLButtonElement);
+const myName = byId("my-name", HTMLElement);
+const renameButton = byId("rename", HTMLButtonElement);
+const nameForm = byId("name-form", HTMLFormElement);
+const nameInput = byId("name-input", HTMLInputElement);
+const nameCancel = byId("name-cancel", HTMLButtonElement);
+const finalPanel = byId("final", HTMLElement);
+
+const view = new RoomView({
+  lanes: byId("lanes", HTMLElement),
+  people: byId("people", HTMLUListElement),
+  notices: byId("notices", HTMLElement),
+  spoken: byId("spoken", HTMLElement),
+});
+
+let me: User | undefined;
+/** The name to keep across reconnects: the one chosen here, else the one the room first gave. */
+let keptName = localStorage.getItem(NAME_KEY);
+/** Landed here from "/" (a redirect), so this room was minted just now for this person. */
+const isNewRoom = performance
+  .getEntriesByType("navigation")
+  .some((e) => e instanceof PerformanceNavigationTiming && e.redirectCount > 0);
+
+const roomUrl = `${location.origin}${location.pathname}`;
+shareLink.value = roomUrl;
+drawQr(byId("qr", SVGSVGElement), roomUrl);
+
+const connection = new Connection({
+  url: `${location.protocol === "https:" ? "wss:" : "ws:"}//${location.host}${location.pathname}`,
+  onFrame,
+  onState,
+});
+
+function onFrame(frame: ServerFrame): void {
+  switch (frame.type) {
+    case "welcome": {
+      me = frame.you;
+      view.fadeMs = frame.fadeMs;
+      connection.maxHoldMs = frame.fadeMs;
+      view.reset(frame.you, frame.peers);
+      myName.textContent = frame.you.name;
+      if (keptName && keptName !== frame.you.name && checkText(keptName, MAX_NAME_CODE_POINTS, false) === null) {
+        connection.send({ type: "name", name: keptName });
+      }
+      keptName ??= frame.you.name;
+      if (document.hidden) connection.send({ type: "away", away: true });
+      connection.flushHeld();
+      setStatus("connected", "Connected");
+      updateInvite();
+      return;
+    }
+    case "join":
+      view.join(frame.user);
+      updateInvite();
+      return;
+    case "leave":
+      view.leave(frame.user);
+      updateInvite();
+      return;
+    case "keys":
+      view.say(frame.from, frame.text);
+      return;
+    case "name":
+      view.rename(frame.user, frame.oldName);
+      if (frame.user.id === me?.id) {
+        myName.textContent = frame.user.name;
+        keptName = frame.user.name;
+      }
+      return;
+    case "away":
+      view.setAway(frame.user, frame.away);
+      return;
+    case "error":
+      // room_full ends the connection; the state change says it.
+      if (frame.code === "rate_limited") view.notice("Too fast: some keystrokes were not sent.");
+      else if (frame.code !== "room_full") view.notice(`Not sent: ${frame.message}`);
+      return;
+    default:
+      frame satisfies never;
+  }
+}
+
+function onState(state: ConnectionState): void {
+  switch (state.kind) {
+    case "connecting":
+      if (statusEl.dataset.state !== "reconnecting") setStatus("connecting", "Connecting…");
+      return;
+    case "open":
+      return;
+    case "retrying":
+      setStatus("reconnecting", `Connection lost · reconnecting in ${Math.ceil(state.inMs / 1000)} s`);
+      return;
+    case "full":
+      end("full", "This room is full", "A room holds a limited number of people. Start a new one and share its link.");
+      return;
+    case "unknown":
+      end("unknown", "No such room", "This link does not lead to a Phantachat room.");
+      return;
+    case "vanished":
+      end("vanished", "This room has vanished", "Its link has expired. Nothing said in it was ever kept.");
+      return;
+    default:
+      state satisfies never;
+  }
+}
+
+function setStatus(state: string, text: string): void {
+  statusEl.dataset.state = state;
+  statusEl.textContent = text;
+}
+
+function end(state: string, title: string, text: string): void {
+  setStatus(state, title);
+  byId("final-title", HTMLElement).textContent = title;
+  byId("final-text", HTMLElement).textContent = text;
+  finalPanel.hidden = false;
+  invite.hidden = true;
+  compose.disabled = true;
+}
+
+function updateInvite(): void {
+  const others = view.othersCount;
+  if (others === 0) {
+    inviteText.textContent = isNewRoom
+      ? "This room is new and empty. Share the link: whoever opens it is here with you."
+      : "Nobody else is here right now. Share the link: whoever opens it is here with you.";
+    return;
+  }
+  inviteText.textContent = `${others === 1 ? "1 other person is" : `${others} other people are`} here. Share the link to invite more.`;
+  // Once someone has come, the invite steps aside (it stays one click away).
+  if (invite.open && !invite.dataset.kept) invite.open = false;
+}
+
+// Typing: every keystroke goes out at once; only keys closer than MIN_FRAME_GAP_MS share a frame.
+let unsent = "";
+let lastSentAt = 0;
+let sendTimer: ReturnType<typeof setTimeout> | undefined;
+
+function sendTyped(): void {
+  sendTimer = undefined;
+  lastSentAt = performance.now();
+  for (const text of chunkText(unsent)) connection.send({ type: "keys", text });
+  unsent = "";
+}
+
+attachCompose(compose, {
+  onText(raw) {
+    const text = normaliseTyped(raw);
+    if (!text) return;
+    if (me) view.say(me.id, text);
+    unsent += text;
+    const wait = lastSentAt + MIN_FRAME_GAP_MS - performance.now();
+    if (wait <= 0) sendTyped();
+    else if (sendTimer === undefined) sendTimer = setTimeout(sendTyped, wait);
+  },
+  onRefused: refuse,
+});
+
+const REFUSALS: Record<Refusal, string> = {
+  delete: "No backspace here: what is typed is said.",
+  paste: "No pasting: this is a conversation, so say it.",
+  drop: "No dropping text in: say it instead.",
+  undo: "No undo: what is typed is said.",
+  edit: "No editing: what is typed is said.",
+};
+const DEFAULT_HINT = hint.textContent;
+let hintTimer: ReturnType<typeof setTimeout> | undefined;
+function refuse(what: Refusal): void {
+  hint.textContent = REFUSALS[what];
+  hint.dataset.flash = "true";
+  clearTimeout(hintTimer);
+  hintTimer = setTimeout(() => {
+    hint.textContent = DEFAULT_HINT;
+    delete hint.dataset.flash;
+  }, 2_500);
+}
+
+// Typing works the moment the page loads, and clicks that are not on a control give the field back.
+compose.focus();
+document.addEventListener("click", (event) => {
+  const target = event.target;
+  if (
+    target instanceof Element &&
+    target.closest("a, button, input, textarea, select, summary, label, form, details[open] > :not(summary)")
+  )
+    return;
+  if (!compose.disabled && getSelection()?.isCollapsed !== false) compose.focus({ preventScroll: true });
+});
+
+copyButton.addEventListener("click", async () => {
+  const copied = await copyText(roomUrl, shareLink);
+  copyButton.textContent = copied ? "Copied!" : "Press Ctrl+C";
+  setTimeout(() => {
+    copyButton.textContent = "Copy link";
+  }, 2_000);
+  compose.focus({ preventScroll: true });
+});
+invite.addEventListener("toggle", () => {
+  if (invite.open) invite.dataset.kept = "true";
+});
+
+// Renaming.
+renameButton.addEventListener("click", () => {
+  nameForm.hidden = false;
+  nameInput.value = me?.name ?? localStorage.getItem(NAME_KEY) ?? "";
+  nameInput.focus();
+  nameInput.select();
+});
+function closeNameForm(): void {
+  nameForm.hidden = true;
+  compose.focus();
+}
+nameCancel.addEventListener("click", closeNameForm);
+nameForm.addEventListener("keydown", (event) => {
+  if (event.key === "Escape") closeNameForm();
+});
+nameForm.addEventListener("submit", (event) => {
+  event.preventDefault();
+  const name = nameInput.value.trim();
+  const problem = checkText(name, MAX_NAME_CODE_POINTS, false);
+  if (problem) {
+    view.notice(`Your name ${problem}.`);
+    return;
+  }
+  localStorage.setItem(NAME_KEY, name);
+  connection.send({ type: "name", name });
+  closeNameForm();
+});
+
+// Attention: the room hears when this page goes to the background and comes back.
+document.addEventListener("visibilitychange", () => {
+  connection.send({ type: "away", away: document.hidden });
+});
+
+updateInvite();
+connection.start();

@@ -1,0 +1,78 @@
+/**
+ * Starts the real app under `wrangler dev` (workerd, offline) on a free port, and stops its whole
+ * process group afterwards. Used by the browser tests' global setup.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { resolve } from "node:path";
+
+export interface DevServer {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Settings the browser tests run with: short fades and a small room, so they finish quickly. */
+export const E2E_VARS = {
+  FADE_MS: "2000",
+  MAX_PEERS: "3",
+  ROOM_SECRET: "e2e-secret-not-for-production",
+  ROOM_TTL_SECONDS: "86400",
+} as const;
+
+export async function startDevServer(vars: Record<string, string> = E2E_VARS): Promise<DevServer> {
+  const root = resolve(import.meta.dirname, "../..");
+  const args = ["dev", "--ip", "127.0.0.1", "--port", "0", "--inspector-port", "0", "--log-level", "info"];
+  for (const [name, value] of Object.entries(vars)) args.push("--var", `${name}:${value}`);
+  const child = spawn(resolve(root, "node_modules/.bin/wrangler"), args, {
+    cwd: root,
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: {
+      ...process.env,
+      // Offline: no telemetry, no update check, no Request.cf lookup.
+      WRANGLER_SEND_METRICS: "false",
+      WRANGLER_SEND_ERROR_REPORTS: "false",
+      WRANGLER_HIDE_BANNER: "true",
+      CLOUDFLARE_CF_FETCH_ENABLED: "false",
+      NO_COLOR: "1",
+    },
+  });
+  let output = "";
+  const url = await new Promise<string>((ok, fail) => {
+    const timer = setTimeout(() => fail(new Error(`wrangler dev did not start within 60 s:\n${output}`)), 60_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /Ready on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        ok(match[1]);
+      }
+    };
+    child.stdout?.on("data", onData);
+    child.stderr?.on("data", onData);
+    child.on("exit", (code) => {
+      clearTimeout(timer);
+      fail(new Error(`wrangler dev exited with ${code}:\n${output}`));
+    });
+  });
+  return { url, stop: () => stopGroup(child) };
+}
+
+async function stopGroup(child: ChildProcess): Promise<void> {
+  if (child.pid === undefined || child.exitCode !== null) return;
+  const exited = new Promise<void>((ok) => child.once("exit", () => ok()));
+  try {
+    process.kill(-child.pid, "SIGTERM");
+  } catch {
+    // Already gone.
+    return;
+  }
+  const killer = setTimeout(() => {
+    try {
+      if (child.pid !== undefined) process.kill(-child.pid, "SIGKILL");
+    } catch {
+      // Exited between the timer and the kill.
+    }
+  }, 5_000);
+  await exited;
+  clearTimeout(killer);
+}

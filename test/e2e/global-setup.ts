@@ -1,0 +1,15 @@
+/** Starts one `wrangler dev` for all browser tests and hands its URL to them. */
+import type { TestProject } from "vitest/node";
+import { startDevServer } from "./dev-server.ts";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    baseUrl: string;
+  }
+}
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const server = await startDevServer();
+  project.provide("baseUrl", server.url);
+  return server.stop;
+}

@@ -1,0 +1,65 @@
+/**
+ * People for the browser tests: each is a separate browser context (own storage, own socket)
+ * with a page that records every uncaught error, console error and CSP violation.
+ */
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from "playwright-core";
+
+export interface Person {
+  context: BrowserContext;
+  page: Page;
+  /** Uncaught errors, console errors and CSP violations seen on this page so far. */
+  problems: string[];
+}
+
+export async function openPerson(browser: Browser, url: string, options: BrowserContextOptions = {}): Promise<Person> {
+  const context = await browser.newContext(options);
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on("pageerror", (error) => problems.push(`uncaught: ${error.message}`));
+  page.on("console", (message) => {
+    if (message.type() === "error") problems.push(`console: ${message.text()}`);
+  });
+  await page.addInitScript(() => {
+    document.addEventListener("securitypolicyviolation", (event) => {
+      console.error(`CSP violation: ${event.violatedDirective} ${event.blockedURI}`);
+    });
+  });
+  await page.goto(url);
+  return { context, page, problems };
+}
+
+/** Opens a page on the room and waits until it is connected. */
+export async function enterRoom(browser: Browser, url: string, options?: BrowserContextOptions): Promise<Person> {
+  const person = await openPerson(browser, url, options);
+  await waitConnected(person.page);
+  return person;
+}
+
+export async function waitConnected(page: Page, timeout = 10_000): Promise<void> {
+  await page.waitForFunction(() => document.getElementById("status")?.dataset.state === "connected", null, {
+    timeout,
+  });
+}
+
+/** The name this person's page shows for them. */
+export async function myNameOn(page: Page): Promise<string> {
+  return (await page.locator("#my-name").textContent()) ?? "";
+}
+
+export async function waitForLaneText(page: Page, name: string, text: string, timeout = 5_000): Promise<void> {
+  await page.waitForFunction(
+    ([who, expected]) => {
+      for (const lane of document.querySelectorAll(".lane")) {
+        const label = lane.querySelector(".name")?.textContent ?? "";
+        if (label === who || label === `${who} (you)`) return lane.querySelector(".words")?.textContent === expected;
+      }
+      return false;
+    },
+    [name, text] as const,
+    { timeout },
+  );
+}
+
+export async function closeAll(people: Person[]): Promise<void> {
+  await Promise.all(people.map((p) => p.context.close()));
+}

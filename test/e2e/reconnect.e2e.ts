@@ -1,0 +1,92 @@
+/**
+ * The page survives a dead network: its socket is cut by a proxy (the page sees 1006), it says
+ * so, reconnects by itself with the same name, and does not replay words that have vanished.
+ */
+import type { Browser } from "playwright-core";
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
+import { browserPath, launchBrowser } from "./browser.ts";
+import { E2E_VARS } from "./dev-server.ts";
+import { closeAll, enterRoom, myNameOn, type Person, waitConnected, waitForLaneText } from "./people.ts";
+import { type CuttableProxy, startProxy } from "./proxy.ts";
+
+const FADE_MS = Number(E2E_VARS.FADE_MS);
+let browser: Browser;
+let proxy: CuttableProxy;
+let people: Person[] = [];
+
+describe.skipIf(!browserPath)("reconnecting after the network drops", () => {
+  beforeAll(async () => {
+    browser = await launchBrowser();
+    proxy = await startProxy(inject("baseUrl"));
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await proxy?.close();
+  });
+  afterEach(async () => {
+    const problems = people.flatMap((p) => p.problems).filter((p) => !isExpectedNetworkNoise(p));
+    await closeAll(people);
+    people = [];
+    expect(problems).toEqual([]);
+  });
+
+  it("reconnects by itself after its socket is cut, says so, and carries on with the same name", async () => {
+    const res = await fetch(`${proxy.url}/`, { redirect: "manual" });
+    const url = `${proxy.url}${res.headers.get("Location")}`;
+    const ana = await enterRoom(browser, url);
+    const bo = await enterRoom(browser, url);
+    people.push(ana, bo);
+    await ana.page.click("#rename");
+    await ana.page.fill("#name-input", "Ana");
+    await ana.page.press("#name-input", "Enter");
+    await waitForLaneText(bo.page, "Ana", "");
+
+    proxy.setDown(true);
+    proxy.cut();
+    await ana.page.waitForFunction(() => document.getElementById("status")?.dataset.state === "reconnecting");
+    expect(await ana.page.locator("#status").textContent()).toMatch(/reconnecting/i);
+
+    // Bo's page notes every word it is shown, so a replay that fades again cannot hide.
+    await bo.page.evaluate(() => {
+      const heard: string[] = [];
+      Object.assign(window, { heard });
+      new MutationObserver((records) => {
+        for (const r of records) for (const n of r.addedNodes) heard.push(n.textContent ?? "");
+      }).observe(document.getElementById("lanes") ?? document.body, { childList: true, subtree: true });
+    });
+    // Typed while down, and down for longer than words stay on screen: never replayed.
+    await ana.page.keyboard.type("stale");
+    await new Promise((ok) => setTimeout(ok, FADE_MS + 500));
+    proxy.setDown(false);
+    await waitConnected(ana.page, 20_000);
+    await waitConnected(bo.page, 20_000);
+    expect(await myNameOn(ana.page)).toBe("Ana");
+
+    await ana.page.keyboard.type("back");
+    await waitForLaneText(bo.page, "Ana", "back");
+    const heard = await bo.page.evaluate(() => ("heard" in window && Array.isArray(window.heard) ? window.heard : []));
+    expect(heard.join("")).toContain("back");
+    expect(heard.join("")).not.toContain("stale");
+  }, 60_000);
+
+  it("sends words typed during a short drop once it is back, while they are still worth reading", async () => {
+    const res = await fetch(`${proxy.url}/`, { redirect: "manual" });
+    const url = `${proxy.url}${res.headers.get("Location")}`;
+    const ana = await enterRoom(browser, url);
+    const bo = await enterRoom(browser, url);
+    people.push(ana, bo);
+    const anaName = await myNameOn(ana.page);
+    proxy.cut();
+    await ana.page.waitForFunction(() => document.getElementById("status")?.dataset.state === "reconnecting");
+    await ana.page.keyboard.type("quick");
+    await waitConnected(ana.page, 20_000);
+    await waitConnected(bo.page, 20_000);
+    // Ana is back under a new connection id and lane, but her name is the same.
+    await waitForLaneText(bo.page, anaName, "quick", FADE_MS);
+  }, 60_000);
+});
+
+/** A cut socket makes Chromium log its failed handshakes; that is the scenario, not a bug. */
+function isExpectedNetworkNoise(problem: string): boolean {
+  return /WebSocket connection to .* failed|ERR_CONNECTION|ERR_EMPTY_RESPONSE|Failed to load resource/.test(problem);
+}
