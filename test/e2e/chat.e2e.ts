@@ -7,7 +7,17 @@ import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vi
 import { importRoomKey, mintRoomId } from "../../src/room-id";
 import { browserPath, launchBrowser } from "./browser.ts";
 import { E2E_VARS } from "./dev-server.ts";
-import { closeAll, enterRoom, myNameOn, openPerson, type Person, waitConnected, waitForLaneText } from "./people.ts";
+import {
+  closeAll,
+  enterRoom,
+  myNameOn,
+  openPerson,
+  type Person,
+  recordShown,
+  shownSoFar,
+  waitConnected,
+  waitForLaneText,
+} from "./people.ts";
 
 const FADE_MS = Number(E2E_VARS.FADE_MS);
 const baseUrl = inject("baseUrl");
@@ -104,6 +114,27 @@ describe.skipIf(!browserPath)("the chat page in Chromium", () => {
     expect(await page.locator("#hint").textContent()).toMatch(/No (backspace|undo)/);
   });
 
+  it("says an IME composition only when it is committed, never the letters being composed", async () => {
+    const url = await newRoomUrl();
+    const ana = await enter(url);
+    const bo = await enter(url);
+    const anaName = await myNameOn(ana.page);
+    await recordShown(bo.page);
+    // What a Japanese IME does for "nihon" → 日本: compose romaji, then commit the kanji.
+    const cdp = await ana.context.newCDPSession(ana.page);
+    for (const text of ["n", "に", "にh", "にほ", "にほn", "にほん"]) {
+      await cdp.send("Input.imeSetComposition", { text, selectionStart: text.length, selectionEnd: text.length });
+    }
+    expect(await ana.page.inputValue("#compose")).toBe("にほん");
+    await cdp.send("Input.insertText", { text: "日本" });
+    await waitForLaneText(bo.page, anaName, "日本");
+    await ana.page.keyboard.type("!");
+    await waitForLaneText(bo.page, anaName, "日本!");
+    expect(await ana.page.inputValue("#compose")).toBe("");
+    // The letters being composed were never said: only the committed text and what followed.
+    expect((await shownSoFar(bo.page)).filter((t) => t !== "")).toEqual(["日本", "!"]);
+  });
+
   it("starts a new line on Enter", async () => {
     const url = await newRoomUrl();
     const ana = await enter(url);
@@ -165,6 +196,8 @@ describe.skipIf(!browserPath)("the chat page in Chromium", () => {
     expect(await ana.page.evaluate(() => document.activeElement?.id)).toBe("compose");
     await ana.page.keyboard.type("hola");
     await waitForLaneText(bo.page, "Ana María", "hola");
+    // Nothing but the chosen name is kept in the browser.
+    expect(await ana.page.evaluate(() => Object.keys(localStorage))).toEqual(["phantachat:name"]);
     // Next visit, same browser: the chosen name comes back.
     await ana.page.reload();
     await waitConnected(ana.page);

@@ -15,7 +15,15 @@ export async function openPerson(browser: Browser, url: string, options: Browser
   const context = await browser.newContext(options);
   const page = await context.newPage();
   const problems: string[] = [];
+  const origin = new URL(url).origin;
   page.on("pageerror", (error) => problems.push(`uncaught: ${error.message}`));
+  // The page must make no third-party request of any kind (fonts, analytics, CDNs).
+  page.on("request", (request) => {
+    const target = request.url();
+    if (!target.startsWith(`${origin}/`) && !target.startsWith(origin.replace("http", "ws"))) {
+      problems.push(`third-party request: ${target}`);
+    }
+  });
   page.on("console", (message) => {
     if (message.type() === "error") problems.push(`console: ${message.text()}`);
   });
@@ -62,4 +70,20 @@ export async function waitForLaneText(page: Page, name: string, text: string, ti
 
 export async function closeAll(people: Person[]): Promise<void> {
   await Promise.all(people.map((p) => p.context.close()));
+}
+
+/** Starts noting every piece of text `page` shows, so something that faded again cannot hide. */
+export async function recordShown(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const shown: string[] = [];
+    Object.assign(window, { shown });
+    new MutationObserver((records) => {
+      for (const record of records) for (const node of record.addedNodes) shown.push(node.textContent ?? "");
+    }).observe(document.getElementById("lanes") ?? document.body, { childList: true, subtree: true });
+  });
+}
+
+/** Everything `page` has shown since recordShown(), in order. */
+export async function shownSoFar(page: Page): Promise<string[]> {
+  return page.evaluate(() => ("shown" in window && Array.isArray(window.shown) ? window.shown.map(String) : []));
 }
