@@ -6,15 +6,14 @@
 import { resolve } from "node:path";
 import { launchBrowser } from "../test/e2e/browser.ts";
 import { startDevServer } from "../test/e2e/dev-server.ts";
-import { enterRoom, type Person } from "../test/e2e/people.ts";
+import { enterRoom, newRoomUrl, type Person } from "../test/e2e/people.ts";
 
 const docs = resolve(import.meta.dirname, "../docs");
 // Long fades, so the picture catches everyone mid-sentence.
 const server = await startDevServer({ FADE_MS: "8000", MAX_PEERS: "16", ROOM_SECRET: "screenshots-secret-0123" });
 const browser = await launchBrowser();
 try {
-  const res = await fetch(`${server.url}/`, { redirect: "manual" });
-  const url = `${server.url}${res.headers.get("Location")}`;
+  const url = await newRoomUrl(server.url);
   const desktop = { viewport: { width: 1200, height: 760 }, colorScheme: "light" } as const;
   const phone = {
     viewport: { width: 360, height: 740 },

@@ -11,6 +11,7 @@ import {
   closeAll,
   enterRoom,
   myNameOn,
+  newRoomUrl,
   openPerson,
   type Person,
   recordShown,
@@ -23,14 +24,6 @@ const FADE_MS = Number(E2E_VARS.FADE_MS);
 const baseUrl = inject("baseUrl");
 let browser: Browser;
 let people: Person[] = [];
-
-/** A fresh room, minted the way a visitor gets one: by opening "/". */
-async function newRoomUrl(): Promise<string> {
-  const res = await fetch(`${baseUrl}/`, { redirect: "manual" });
-  const location = res.headers.get("Location");
-  if (res.status !== 303 || !location) throw new Error(`GET / gave ${res.status}`);
-  return `${baseUrl}${location}`;
-}
 
 async function enter(url: string, options?: Parameters<typeof enterRoom>[2]): Promise<Person> {
   const person = await enterRoom(browser, url, options);
@@ -68,7 +61,7 @@ describe.skipIf(!browserPath)("the chat page in Chromium", () => {
   });
 
   it("copies the link with one click", async () => {
-    const url = await newRoomUrl();
+    const url = await newRoomUrl(baseUrl);
     const { page } = await enter(url, { permissions: ["clipboard-read", "clipboard-write"] });
     await page.click("#copy");
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(url);
@@ -76,7 +69,7 @@ describe.skipIf(!browserPath)("the chat page in Chromium", () => {
   });
 
   it("shows keystrokes live in the other window, without Enter, and says who arrived", async () => {
-    const url = await newRoomUrl();
+    const url = await newRoomUrl(baseUrl);
     const ana = await enter(url);
     const bo = await enter(url);
     const anaName = await myNameOn(ana.page);
@@ -90,7 +83,7 @@ describe.skipIf(!browserPath)("the chat page in Chromium", () => {
   });
 
   it("sends text inserted by an input method (insertText, no key events) live", async () => {
-    const url = await newRoomUrl();
+    const url = await newRoomUrl(baseUrl);
     const ana = await enter(url);
     const bo = await enter(url);
     const anaName = await myNameOn(ana.page);
@@ -101,7 +94,7 @@ describe.skipIf(!browserPath)("the chat page in Chromium", () => {
   });
 
   it("erases nothing: Backspace, Delete, undo and select-all-then-type leave what was said", async () => {
-    const url = await newRoomUrl();
+    const url = await newRoomUrl(baseUrl);
     const ana = await enter(url);
     const bo = await enter(url);
     const anaName = await myNameOn(ana.page);
@@ -115,7 +108,7 @@ describe.skipIf(!browserPath)("the chat page in Chromium", () => {
   });
 
   it("says an IME composition only when it is committed, never the letters being composed", async () => {
-    const url = await newRoomUrl();
+    const url = await newRoomUrl(baseUrl);
     const ana = await enter(url);
     const bo = await enter(url);
     const anaName = await myNameOn(ana.page);
@@ -136,7 +129,7 @@ describe.skipIf(!browserPath)("the chat page in Chromium", () => {
   });
 
   it("starts a new line on Enter", async () => {
-    const url = await newRoomUrl();
+    const url = await newRoomUrl(baseUrl);
     const ana = await enter(url);
     const bo = await enter(url);
     await ana.page.keyboard.type("one");
@@ -146,7 +139,7 @@ describe.skipIf(!browserPath)("the chat page in Chromium", () => {
   });
 
   it("refuses paste and says so on the page", async () => {
-    const url = await newRoomUrl();
+    const url = await newRoomUrl(baseUrl);
     const ana = await enter(url, { permissions: ["clipboard-read", "clipboard-write"] });
     const bo = await enter(url);
     await ana.page.evaluate(() => navigator.clipboard.writeText("pasted words"));
@@ -157,7 +150,7 @@ describe.skipIf(!browserPath)("the chat page in Chromium", () => {
   });
 
   it("makes text vanish from both windows after fadeMs", async () => {
-    const url = await newRoomUrl();
+    const url = await newRoomUrl(baseUrl);
     const ana = await enter(url);
     const bo = await enter(url);
     const anaName = await myNameOn(ana.page);
@@ -172,7 +165,7 @@ describe.skipIf(!browserPath)("the chat page in Chromium", () => {
   });
 
   it("removes text on time without animation when reduced motion is asked for", async () => {
-    const url = await newRoomUrl();
+    const url = await newRoomUrl(baseUrl);
     const ana = await enter(url);
     const bo = await enter(url, { reducedMotion: "reduce" });
     const anaName = await myNameOn(ana.page);
@@ -183,7 +176,7 @@ describe.skipIf(!browserPath)("the chat page in Chromium", () => {
   });
 
   it("renames a person everywhere and remembers the name for the next visit", async () => {
-    const url = await newRoomUrl();
+    const url = await newRoomUrl(baseUrl);
     const ana = await enter(url);
     const bo = await enter(url);
     await ana.page.click("#rename");
@@ -205,7 +198,7 @@ describe.skipIf(!browserPath)("the chat page in Chromium", () => {
   });
 
   it("keeps three people typing at once in their own lanes, never interleaved", async () => {
-    const url = await newRoomUrl();
+    const url = await newRoomUrl(baseUrl);
     const trio = [await enter(url), await enter(url), await enter(url)];
     for (const p of trio) await p.page.waitForFunction(() => document.querySelectorAll(".lane").length === 3);
     const names = await Promise.all(trio.map((p) => myNameOn(p.page)));
@@ -217,7 +210,7 @@ describe.skipIf(!browserPath)("the chat page in Chromium", () => {
   });
 
   it("shows HTML in words and names as literal text and never runs it", async () => {
-    const url = await newRoomUrl();
+    const url = await newRoomUrl(baseUrl);
     const ana = await enter(url);
     const bo = await enter(url);
     const attack = `<img src=x onerror="window.pwned=1">`;
@@ -233,7 +226,7 @@ describe.skipIf(!browserPath)("the chat page in Chromium", () => {
   });
 
   it("tells the room when someone looks away, and when they come back", async () => {
-    const url = await newRoomUrl();
+    const url = await newRoomUrl(baseUrl);
     const ana = await enter(url);
     const bo = await enter(url);
     const boName = await myNameOn(bo.page);
@@ -264,7 +257,7 @@ describe.skipIf(!browserPath)("the chat page in Chromium", () => {
   });
 
   it("turns a fourth person away from a full room with a readable message", async () => {
-    const url = await newRoomUrl();
+    const url = await newRoomUrl(baseUrl);
     for (let i = 0; i < Number(E2E_VARS.MAX_PEERS); i++) await enter(url);
     const late = await openPerson(browser, url);
     people.push(late);
@@ -293,7 +286,7 @@ describe.skipIf(!browserPath)("the chat page in Chromium", () => {
   });
 
   it("reads other people's words to screen readers a word at a time, not per letter", async () => {
-    const url = await newRoomUrl();
+    const url = await newRoomUrl(baseUrl);
     const ana = await enter(url);
     const bo = await enter(url);
     const anaName = await myNameOn(ana.page);

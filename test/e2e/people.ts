@@ -36,6 +36,14 @@ export async function openPerson(browser: Browser, url: string, options: Browser
   return { context, page, problems };
 }
 
+/** Mints a room the way a visitor does, by opening `${base}/`, and returns its full URL. */
+export async function newRoomUrl(base: string): Promise<string> {
+  const res = await fetch(`${base}/`, { redirect: "manual" });
+  const location = res.headers.get("Location");
+  if (res.status !== 303 || !location) throw new Error(`GET / gave ${res.status}`);
+  return `${base}${location}`;
+}
+
 /** Opens a page on the room and waits until it is connected. */
 export async function enterRoom(browser: Browser, url: string, options?: BrowserContextOptions): Promise<Person> {
   const person = await openPerson(browser, url, options);

@@ -10,6 +10,7 @@ import {
   closeAll,
   enterRoom,
   myNameOn,
+  newRoomUrl,
   type Person,
   recordShown,
   shownSoFar,
@@ -40,8 +41,7 @@ describe.skipIf(!browserPath)("reconnecting after the network drops", () => {
   });
 
   it("reconnects by itself after its socket is cut, says so, and carries on with the same name", async () => {
-    const res = await fetch(`${proxy.url}/`, { redirect: "manual" });
-    const url = `${proxy.url}${res.headers.get("Location")}`;
+    const url = await newRoomUrl(proxy.url);
     // Only Ana is behind the proxy; Bo stays connected and watches.
     const ana = await enterRoom(browser, url);
     const bo = await enterRoom(browser, `${inject("baseUrl")}${new URL(url).pathname}`);
@@ -72,8 +72,7 @@ describe.skipIf(!browserPath)("reconnecting after the network drops", () => {
   }, 60_000);
 
   it("sends words typed during a short drop once it is back, while they are still worth reading", async () => {
-    const res = await fetch(`${proxy.url}/`, { redirect: "manual" });
-    const url = `${proxy.url}${res.headers.get("Location")}`;
+    const url = await newRoomUrl(proxy.url);
     // Only Ana is behind the proxy; Bo stays connected and watches.
     const ana = await enterRoom(browser, url);
     const bo = await enterRoom(browser, `${inject("baseUrl")}${new URL(url).pathname}`);
