@@ -8,10 +8,12 @@
  * and forgets.
  */
 import { DurableObject } from "cloudflare:workers";
+import { COALESCE_MS } from "./coalesce";
 import { type Config, readConfig } from "./config";
 import { admitFrame, createFloodState, type FloodState } from "./flood-guard";
 import { pickConnectionId, pickDefaultName } from "./names";
 import {
+  encodeBatch,
   encodeServerFrame,
   isRecord,
   type Peer,
@@ -44,6 +46,12 @@ export class Room extends DurableObject<Env> {
   /** Sockets we closed ourselves, so their late close events announce no second `leave`. */
   readonly #dropped = new WeakSet<WebSocket>();
   #reapedAt = 0;
+  /**
+   * Frames broadcast while a flush is due, each with the socket that must not get it. A quiet
+   * room sends every frame at once; a busy one sends each person one message per tick.
+   */
+  #outbox: { text: string; except: WebSocket | undefined }[] = [];
+  #flushTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -70,6 +78,8 @@ export class Room extends DurableObject<Env> {
       return new Response(null, { status: 101, webSocket: client });
     }
 
+    // What is queued was said before this person came: it goes out now, to the others only.
+    this.#flush();
     this.ctx.acceptWebSocket(server);
     const session: Session = {
       id: pickConnectionId(new Set(Array.from(sessions.values(), (s) => s.id))),
@@ -175,18 +185,48 @@ export class Room extends DurableObject<Env> {
     return this.#sessions;
   }
 
-  /** Sends to everyone but `except`. A socket that cannot take it is dropped, and that is announced. */
+  /**
+   * Sends to everyone but `except`. workerd's cost is per message sent, not per byte, so while
+   * frames come faster than the room can send them they are coalesced: the first frame after a
+   * quiet spell goes out at once and opens a flush tick; frames arriving before the tick fires
+   * go out together, one message per person. The tick is a zero-delay timer, so it waits only
+   * for the events already queued (a busy room batches more, an idle one not at all), and it
+   * ends as soon as a tick finds nothing to send, leaving the room free to hibernate.
+   */
   #broadcast(frame: ServerFrame, except?: WebSocket): void {
     const text = encodeServerFrame(frame);
+    if (this.#flushTimer !== undefined) {
+      this.#outbox.push({ text, except });
+      return;
+    }
+    this.#armFlush();
     const failed: [WebSocket, Session][] = [];
     for (const [ws, session] of this.#live()) {
-      if (ws === except) continue;
-      // getWebSockets() can hand back sockets that are already closing; send() on them throws.
-      try {
-        ws.send(text);
-      } catch {
-        failed.push([ws, session]);
-      }
+      if (ws !== except && !trySend(ws, text)) failed.push([ws, session]);
+    }
+    for (const [ws, session] of failed) this.#drop(ws, session, 1011, "Send failed");
+  }
+
+  #armFlush(): void {
+    this.#flushTimer = setTimeout(() => {
+      this.#flushTimer = undefined;
+      if (this.#outbox.length > 0) this.#flush();
+    }, COALESCE_MS);
+  }
+
+  /** Sends everything queued, one message per person, in the order it was said. */
+  #flush(): void {
+    const queued = this.#outbox;
+    if (queued.length === 0) return;
+    this.#outbox = [];
+    // Still busy: keep ticking, so whatever arrives meanwhile (and any `leave` below) is queued.
+    if (this.#flushTimer === undefined) this.#armFlush();
+    const failed: [WebSocket, Session][] = [];
+    for (const [ws, session] of this.#live()) {
+      const texts: string[] = [];
+      for (const item of queued) if (item.except !== ws) texts.push(item.text);
+      const message = texts.length === 1 ? texts[0] : texts.length > 1 ? encodeBatch(texts) : undefined;
+      if (message !== undefined && !trySend(ws, message)) failed.push([ws, session]);
     }
     for (const [ws, session] of failed) this.#drop(ws, session, 1011, "Send failed");
   }
@@ -241,6 +281,16 @@ export class Room extends DurableObject<Env> {
   /** A log-safe room name: the object id is a one-way hash of the room link, not the link. */
   #logId(): string {
     return this.ctx.id.toString().slice(0, 12);
+  }
+}
+
+/** getWebSockets() can hand back sockets that are already closing; send() on them throws. */
+function trySend(ws: WebSocket, text: string): boolean {
+  try {
+    ws.send(text);
+    return true;
+  } catch {
+    return false;
   }
 }
 

@@ -3,7 +3,14 @@
  * timeout instead of hanging, and every frame the server sends is checked against the protocol.
  */
 import { exports } from "cloudflare:workers";
-import { type ClientFrame, encodeClientFrame, parseServerFrame, type ServerFrame } from "../src/protocol";
+import {
+  type ClientFrame,
+  encodeClientFrame,
+  isRecord,
+  parseServerFrame,
+  parseServerMessage,
+  type ServerFrame,
+} from "../src/protocol";
 
 export const ORIGIN = "https://phantachat.test";
 
@@ -23,6 +30,10 @@ export function upgrade(room: string, headers: Record<string, string> = {}): Pro
 /** A person in a room, as seen from their socket. */
 export class Peer {
   readonly #inbox: (string | ArrayBuffer)[] = [];
+  /** Frames of a batch message not yet read. */
+  readonly #unread: ServerFrame[] = [];
+  /** How many batch messages arrived (a busy room coalesces frames per recipient). */
+  batches = 0;
   #waiter: (() => void) | undefined;
   #closed: { code: number; reason: string } | undefined;
   #closeWaiter: (() => void) | undefined;
@@ -68,10 +79,22 @@ export class Peer {
 
   /** The next frame, which must be a well-formed server frame. */
   async next(timeoutMs?: number): Promise<ServerFrame> {
+    const unread = this.#unread.shift();
+    if (unread) return unread;
     const raw = await this.nextRaw(timeoutMs);
     const frame = parseServerFrame(raw);
-    if (!frame) throw new Error(`server sent a frame outside the protocol: ${String(raw)}`);
-    return frame;
+    if (frame) return frame;
+    // A batch: every frame in it must be well-formed, and there must be more than one.
+    const items = typeof raw === "string" ? parseBatchItems(raw) : null;
+    const frames = parseServerMessage(raw);
+    if (!items || items.length < 2 || frames.length !== items.length) {
+      throw new Error(`server sent a message outside the protocol: ${String(raw)}`);
+    }
+    this.batches++;
+    this.#unread.push(...frames.slice(1));
+    const first = frames[0];
+    if (!first) throw new Error("unreachable: a checked batch has frames");
+    return first;
   }
 
   /** The next frame, which must be of type `type`. */
@@ -93,12 +116,13 @@ export class Peer {
   /** Resolves if nothing arrives for `ms`; rejects with what arrived otherwise. */
   async expectSilence(ms = 200): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, ms));
-    if (this.#inbox.length > 0) throw new Error(`expected silence, got ${String(this.#inbox[0])}`);
+    const unread = this.#unread[0] ? JSON.stringify(this.#unread[0]) : this.#inbox[0];
+    if (unread !== undefined) throw new Error(`expected silence, got ${String(unread)}`);
   }
 
-  /** Frames already received and not yet read. */
+  /** Messages and batched frames already received and not yet read. */
   pending(): number {
-    return this.#inbox.length;
+    return this.#inbox.length + this.#unread.length;
   }
 
   /** Waits for the server to close this socket and returns its code and reason. */
@@ -139,6 +163,15 @@ export async function joinMany(room: string, n: number) {
     people.push(person);
   }
   return people;
+}
+
+function parseBatchItems(raw: string): unknown[] | null {
+  try {
+    const v: unknown = JSON.parse(raw);
+    return isRecord(v) && v.type === "batch" && Array.isArray(v.frames) ? v.frames : null;
+  } catch {
+    return null;
+  }
 }
 
 function isOfType<T extends ServerFrame["type"]>(

@@ -2,11 +2,13 @@ import { describe, expect, it } from "vitest";
 import {
   type ClientFrame,
   checkText,
+  encodeBatch,
   encodeServerFrame,
   MAX_FRAME_BYTES,
   ProtocolError,
   parseClientFrame,
   parseServerFrame,
+  parseServerMessage,
   type ServerFrame,
   utf8Length,
 } from "../src/protocol";
@@ -173,5 +175,22 @@ describe("parseServerFrame", () => {
       '{"type":"future","x":1}',
     ];
     for (const raw of bad) expect(parseServerFrame(raw), String(raw)).toBeNull();
+  });
+
+  it("unpacks a batch built by encodeBatch into its frames, in order", () => {
+    const batch = encodeBatch(frames.map(encodeServerFrame));
+    expect(JSON.parse(batch)).toEqual({ type: "batch", frames });
+    expect(parseServerMessage(batch)).toEqual(frames);
+    const join = { type: "join", user: { id: "b", name: "B" } } as const;
+    expect(parseServerMessage(encodeServerFrame(join))).toEqual([join]);
+  });
+
+  it("skips what it cannot read in a batch and keeps the rest; a non-frame message yields nothing", () => {
+    const keys = { type: "keys", from: "b", text: "x", seq: 1 } as const;
+    const batch = encodeBatch(['{"type":"future"}', encodeServerFrame(keys), "42", '{"type":"batch","frames":[]}']);
+    expect(parseServerMessage(batch)).toEqual([keys]);
+    for (const raw of [42, "pong", '{"type":"batch","frames":[', '{"type":"batch","frames":{}}', new ArrayBuffer(2)]) {
+      expect(parseServerMessage(raw), String(raw)).toEqual([]);
+    }
   });
 });

@@ -78,6 +78,33 @@ describe("keystrokes", () => {
     expect(texts).toEqual(Array.from({ length: 50 }, (_, i) => String(i)));
   });
 
+  it("coalesces a burst into batches per person, each without the person's own frames, losing nothing", async () => {
+    const [a, b, c] = await joinMany(await mintRoom(), 3);
+    if (!a || !b || !c) throw new Error("joinMany");
+    // Sent in one go, these reach the room faster than it can send them one by one.
+    for (let i = 1; i <= 40; i++) {
+      a.peer.send({ type: "keys", text: `a${i}` });
+      b.peer.send({ type: "keys", text: `b${i}` });
+    }
+    const seen = async (peer: Peer, n: number) => {
+      const got: string[] = [];
+      for (let i = 0; i < n; i++) {
+        const frame = await peer.expect("keys");
+        got.push(`${frame.text}:${frame.seq}`);
+      }
+      return got;
+    };
+    const expected = (who: string) => Array.from({ length: 40 }, (_, i) => `${who}${i + 1}:${i + 1}`);
+    const atC = await seen(c.peer, 80);
+    expect(atC.filter((t) => t.startsWith("a"))).toEqual(expected("a"));
+    expect(atC.filter((t) => t.startsWith("b"))).toEqual(expected("b"));
+    expect(await seen(a.peer, 40)).toEqual(expected("b"));
+    expect(await seen(b.peer, 40)).toEqual(expected("a"));
+    // Fewer messages than frames: the burst was batched, and nobody got their own keys back.
+    expect(c.peer.batches).toBeGreaterThan(0);
+    for (const p of [a, b, c]) await p.peer.expectSilence(100);
+  });
+
   it("does not spend seq on refused frames, so a gap always means loss", async () => {
     const [a, b] = await joinMany(await mintRoom(), 2);
     if (!a || !b) throw new Error("joinMany");

@@ -7,7 +7,7 @@
  * while it is down wait at most as long as they would stay on screen. Anything older would
  * arrive after it had already vanished, so it is never sent.
  */
-import { type ClientFrame, encodeClientFrame, PING, PONG, parseServerFrame, type ServerFrame } from "../protocol";
+import { type ClientFrame, encodeClientFrame, PING, PONG, parseServerMessage, type ServerFrame } from "../protocol";
 import { RECONNECT, reconnectDelay } from "./outgoing";
 
 export type ConnectionState =
@@ -102,11 +102,11 @@ export class Connection {
         this.#awaitingPong = false;
         return;
       }
-      // Frames this version does not understand may come from a newer server: ignore them.
-      const frame = parseServerFrame(event.data);
-      if (!frame) return;
-      if (frame.type === "error" && frame.code === "room_full") refusedAsFull = true;
-      this.options.onFrame(frame);
+      // Frames this version does not understand may come from a newer server: they are skipped.
+      for (const frame of parseServerMessage(event.data)) {
+        if (frame.type === "error" && frame.code === "room_full") refusedAsFull = true;
+        this.options.onFrame(frame);
+      }
     });
     ws.addEventListener("close", () => {
       if (this.#ws !== ws) return;
