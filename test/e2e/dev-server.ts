@@ -7,7 +7,16 @@ import { resolve } from "node:path";
 
 export interface DevServer {
   url: string;
+  /** The `wrangler dev` process; its workerd runs as a child in the same process group. */
+  pid: number;
   stop(): Promise<void>;
+}
+
+export interface DevServerOptions {
+  /** Another wrangler config (the benchmark's reference relay). Defaults to the app's. */
+  config?: string | undefined;
+  /** Pins wrangler and its workerd to this CPU core with `taskset` (the benchmark's server side). */
+  cpu?: number | undefined;
 }
 
 /** Settings the browser tests run with: short fades and a small room, so they finish quickly. */
@@ -18,11 +27,18 @@ export const E2E_VARS = {
   ROOM_TTL_SECONDS: "86400",
 } as const;
 
-export async function startDevServer(vars: Record<string, string> = E2E_VARS): Promise<DevServer> {
+export async function startDevServer(
+  vars: Record<string, string> = E2E_VARS,
+  options: DevServerOptions = {},
+): Promise<DevServer> {
   const root = resolve(import.meta.dirname, "../..");
   const args = ["dev", "--ip", "127.0.0.1", "--port", "0", "--inspector-port", "0", "--log-level", "info"];
+  if (options.config) args.push("--config", options.config);
   for (const [name, value] of Object.entries(vars)) args.push("--var", `${name}:${value}`);
-  const child = spawn(resolve(root, "node_modules/.bin/wrangler"), args, {
+  const wrangler = resolve(root, "node_modules/.bin/wrangler");
+  const pinned = options.cpu === undefined ? [] : ["taskset", "-c", String(options.cpu)];
+  const [command = wrangler, ...commandArgs] = [...pinned, wrangler, ...args];
+  const child = spawn(command, commandArgs, {
     cwd: root,
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
@@ -54,10 +70,11 @@ export async function startDevServer(vars: Record<string, string> = E2E_VARS): P
       fail(new Error(`wrangler dev exited with ${code}:\n${output}`));
     });
   });
-  return { url, stop: () => stopGroup(child) };
+  if (child.pid === undefined) throw new Error("wrangler dev has no pid");
+  return { url, pid: child.pid, stop: () => stopGroup(child) };
 }
 
-async function stopGroup(child: ChildProcess): Promise<void> {
+export async function stopGroup(child: ChildProcess): Promise<void> {
   if (child.pid === undefined || child.exitCode !== null) return;
   const exited = new Promise<void>((ok) => child.once("exit", () => ok()));
   try {
