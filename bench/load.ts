@@ -52,6 +52,7 @@ export interface LoadResult {
 }
 
 const LAG_RESOLUTION_MS = 10;
+const CONNECT_TIMEOUT_MS = 15_000;
 
 interface Track {
   next: number;
@@ -161,16 +162,26 @@ function connect(url: string, person: Person, tally: Tally): Promise<number> {
   person.ws = ws;
   person.welcomedAt = Number.NaN;
   return new Promise((ok, fail) => {
+    // Bounded: a handshake that neither completes nor fails must not stall the run.
+    const timer = setTimeout(() => {
+      ws.terminate();
+      fail(new Error(`no welcome within ${CONNECT_TIMEOUT_MS} ms`));
+    }, CONNECT_TIMEOUT_MS);
     ws.on("message", (data) => {
       const now = performance.now();
       const wasWelcomed = !Number.isNaN(person.welcomedAt);
       tally.receive(person, data, now);
-      if (!wasWelcomed && !Number.isNaN(person.welcomedAt)) ok(person.welcomedAt - started);
+      if (!wasWelcomed && !Number.isNaN(person.welcomedAt)) {
+        clearTimeout(timer);
+        ok(person.welcomedAt - started);
+      }
     });
     ws.on("close", (code) => {
+      clearTimeout(timer);
       if (Number.isNaN(person.welcomedAt)) fail(new Error(`closed with ${code} before welcome`));
     });
     ws.on("error", (error) => {
+      clearTimeout(timer);
       tally.problem("socket_error");
       fail(error);
     });

@@ -155,7 +155,6 @@ function spawnGroup(argv: string[]): ChildProcess {
     stdio: ["ignore", "ignore", "inherit"],
     env: quietEnv,
   });
-  child.unref();
   return child;
 }
 

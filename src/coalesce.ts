@@ -7,3 +7,10 @@
  * room awake between messages, for this long after the last one.
  */
 export const COALESCE_MS = 0;
+
+/**
+ * A frame that follows the room's previous one within this many ms starts coalescing. Two
+ * people typing are 50 ms or more apart and never start it; a room of 16 fast typists (6 ms
+ * apart on average) does now and then, and an overloaded one (frames queued back to back) always.
+ */
+export const BUSY_GAP_MS = 5;

@@ -8,7 +8,7 @@
  * and forgets.
  */
 import { DurableObject } from "cloudflare:workers";
-import { COALESCE_MS } from "./coalesce";
+import { BUSY_GAP_MS, COALESCE_MS } from "./coalesce";
 import { type Config, readConfig } from "./config";
 import { admitFrame, createFloodState, type FloodState } from "./flood-guard";
 import { pickConnectionId, pickDefaultName } from "./names";
@@ -52,6 +52,8 @@ export class Room extends DurableObject<Env> {
    */
   #outbox: { text: string; except: WebSocket | undefined }[] = [];
   #flushTimer: ReturnType<typeof setTimeout> | undefined;
+  /** When the last frame went out unbatched: the next one that soon means the room is busy. */
+  #sentAt = Number.NEGATIVE_INFINITY;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -186,12 +188,13 @@ export class Room extends DurableObject<Env> {
   }
 
   /**
-   * Sends to everyone but `except`. workerd's cost is per message sent, not per byte, so while
-   * frames come faster than the room can send them they are coalesced: the first frame after a
-   * quiet spell goes out at once and opens a flush tick; frames arriving before the tick fires
-   * go out together, one message per person. The tick is a zero-delay timer, so it waits only
-   * for the events already queued (a busy room batches more, an idle one not at all), and it
-   * ends as soon as a tick finds nothing to send, leaving the room free to hibernate.
+   * Sends to everyone but `except`. workerd's cost is per message sent, not per byte, so a busy
+   * room coalesces: when a frame follows the last one within BUSY_GAP_MS it still goes out at
+   * once but opens a flush tick, and frames arriving before the tick fires go out together, one
+   * message per person. The tick is a zero-delay timer, so it waits only for the events already
+   * queued (a room that fell behind batches more) and it ends as soon as a tick finds nothing
+   * to send. A quiet room (two people typing) never sets a timer at all: no added latency, no
+   * timer CPU, and nothing that keeps it from hibernating.
    */
   #broadcast(frame: ServerFrame, except?: WebSocket): void {
     const text = encodeServerFrame(frame);
@@ -199,7 +202,10 @@ export class Room extends DurableObject<Env> {
       this.#outbox.push({ text, except });
       return;
     }
-    this.#armFlush();
+    // Date.now() only moves between events in workerd: frames queued back to back look 0 ms apart.
+    const now = Date.now();
+    if (now - this.#sentAt < BUSY_GAP_MS) this.#armFlush();
+    this.#sentAt = now;
     const failed: [WebSocket, Session][] = [];
     for (const [ws, session] of this.#live()) {
       if (ws !== except && !trySend(ws, text)) failed.push([ws, session]);

@@ -1,0 +1,74 @@
+/**
+ * A self-contained SVG of latency distributions, app against the references: one panel per
+ * scenario, one cumulative curve per target on a log-scale time axis. No fonts, scripts or
+ * links, so it renders the same on GitHub, in an editor and offline.
+ */
+export interface Curve {
+  label: string;
+  /** Latency samples in ms. */
+  samples: ArrayLike<number>;
+}
+
+export interface Panel {
+  title: string;
+  curves: Curve[];
+}
+
+const COLOURS = ["#d1495b", "#00798c", "#8a6d00"];
+const W = 320;
+const H = 220;
+const PAD = { left: 44, right: 12, top: 28, bottom: 46 };
+
+export function latencyChart(panels: Panel[]): string {
+  const width = W * panels.length;
+  const all = panels.flatMap((p) => p.curves.flatMap((c) => Array.from(c.samples)));
+  const positive = all.filter((v) => v > 0);
+  const lo = 10 ** Math.floor(Math.log10(Math.max(0.01, Math.min(...positive))));
+  const hi = 10 ** Math.ceil(Math.log10(Math.max(lo * 10, ...positive)));
+  const parts = panels.map((panel, i) => panelSvg(panel, i * W, lo, hi));
+  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${H}" width="${width}" height="${H}" font-family="system-ui, sans-serif" font-size="11">
+<rect width="100%" height="100%" fill="#fff"/>
+${parts.join("\n")}
+</svg>
+`;
+}
+
+function panelSvg(panel: Panel, x0: number, lo: number, hi: number): string {
+  const plotW = W - PAD.left - PAD.right;
+  const plotH = H - PAD.top - PAD.bottom;
+  const x = (ms: number) => x0 + PAD.left + (Math.log10(Math.max(lo, ms) / lo) / Math.log10(hi / lo)) * plotW;
+  const y = (q: number) => PAD.top + (1 - q) * plotH;
+  const out: string[] = [`<text x="${x0 + PAD.left}" y="16" font-weight="600">${escape(panel.title)}</text>`];
+  for (let t = lo; t <= hi * 1.0001; t *= 10) {
+    out.push(`<line x1="${x(t)}" x2="${x(t)}" y1="${y(0)}" y2="${y(1)}" stroke="#ddd"/>`);
+    out.push(`<text x="${x(t)}" y="${y(0) + 13}" text-anchor="middle" fill="#555">${t >= 1 ? t : t.toFixed(2)}</text>`);
+  }
+  for (const q of [0, 0.5, 0.99]) {
+    out.push(`<line x1="${x(lo)}" x2="${x(hi)}" y1="${y(q)}" y2="${y(q)}" stroke="#ddd"/>`);
+    out.push(`<text x="${x(lo) - 4}" y="${y(q) + 4}" text-anchor="end" fill="#555">p${Math.round(q * 100)}</text>`);
+  }
+  out.push(
+    `<text x="${x0 + PAD.left + plotW / 2}" y="${y(0) + 26}" text-anchor="middle" fill="#555">one-way latency, ms</text>`,
+  );
+  panel.curves.forEach((curve, i) => {
+    const sorted = Float64Array.from(curve.samples).sort();
+    if (sorted.length === 0) return;
+    const points: string[] = [];
+    const steps = Math.min(200, sorted.length);
+    for (let k = 0; k <= steps; k++) {
+      const q = k / steps;
+      const v = sorted[Math.min(sorted.length - 1, Math.floor(q * (sorted.length - 1)))] ?? lo;
+      points.push(`${x(v).toFixed(1)},${y(q).toFixed(1)}`);
+    }
+    const colour = COLOURS[i % COLOURS.length];
+    out.push(`<polyline fill="none" stroke="${colour}" stroke-width="2" points="${points.join(" ")}"/>`);
+    out.push(
+      `<text x="${x0 + PAD.left + 4 + i * 92}" y="${H - 6}" fill="${colour}" font-weight="600">${escape(curve.label)}</text>`,
+    );
+  });
+  return out.join("\n");
+}
+
+function escape(s: string): string {
+  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
