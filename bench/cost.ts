@@ -11,20 +11,22 @@
  */
 import { parseArgs } from "node:util";
 import { chunkText, MIN_FRAME_GAP_MS, paceTyping, type Timed } from "../src/client/outgoing.ts";
-import { COALESCE_MS } from "../src/coalesce.ts";
+import { BUSY_GAP_MS, COALESCE_MS } from "../src/coalesce.ts";
 
 // ---------------------------------------------------------------------------------------------
 // The platform: Workers Free plan, as published (sources in docs/cost.md).
 
+export type LimitName = "workerRequests" | "doRequests" | "doGbSeconds";
+
 /** Daily limits of the Workers Free plan; each resets at 00:00 UTC. */
-export const FREE_PLAN = {
+export const FREE_PLAN: Readonly<Record<LimitName, number>> = {
   /** Requests that run a Worker, account-wide (developers.cloudflare.com/workers/platform/limits/). */
   workerRequests: 100_000,
   /** Durable Object requests; incoming WebSocket messages count 20:1 (…/durable-objects/platform/pricing/). */
   doRequests: 100_000,
   /** Durable Object duration, billed at 128 MB while the object is awake (same page). */
   doGbSeconds: 13_000,
-} as const;
+};
 /** Incoming WebSocket messages billed as one DO request (pricing, footnote 2). */
 const MESSAGES_PER_DO_REQUEST = 20;
 /** GB billed per awake second: 128 MB, written as Cloudflare's own pricing examples do (128 MB / 1 GB). */
@@ -45,7 +47,15 @@ export const MESSAGE_PROCESSING_MS = 0.3;
 // ---------------------------------------------------------------------------------------------
 // The people: assumptions, stated (docs/cost.md).
 
-export const USAGE = {
+export interface UsageModel {
+  reconnectsPerPersonHour: number;
+  awayFramesPerPersonHour: number;
+  pingEverySeconds: number;
+  pingsBilled: boolean;
+  nameFramesPerConnect: number;
+}
+
+export const USAGE: Readonly<UsageModel> = {
   /** Reconnects per person per hour (a network blip, a laptop lid, a deploy): each is a HEAD + a connect. */
   reconnectsPerPersonHour: 1,
   /** `away` frames per person per hour: looking at another tab and coming back, three times. */
@@ -60,10 +70,36 @@ export const USAGE = {
   pingsBilled: true,
   /** Each connect sends a `name` (the kept name differs from the room's default): counted, to be safe. */
   nameFramesPerConnect: 1,
-} as const;
+};
+
+type Range = readonly [number, number];
+interface LogNormal {
+  medianMs: number;
+  sigma: number;
+}
+
+export interface TypingModel {
+  steady: LogNormal;
+  burst: LogNormal;
+  burstWordShare: number;
+  rolloverShare: number;
+  imeWordShare: number;
+  imeKeysPerCodePoint: number;
+  dictationPhraseShare: number;
+  dictationCodePoints: Range;
+  dictationCodePointsPerSecond: number;
+  wordsPerPhrase: Range;
+  phrasesPerTurn: Range;
+  thinkingMs: Range;
+  hesitationShare: number;
+  hesitationMs: Range;
+  enterShare: number;
+  listenPerOtherMs: Range;
+  reactionMs: Range;
+}
 
 /** How people type, per person. Times in ms. */
-export const TYPING = {
+export const TYPING: Readonly<TypingModel> = {
   /** Steady typing: ~5 keys/s. Inter-key intervals are log-normal (median, sigma) with this jitter. */
   steady: { medianMs: 190, sigma: 0.35 },
   /** Fast bursts (common words typed from muscle memory): ~12 keys/s. */
@@ -93,7 +129,7 @@ export const TYPING = {
   /** Between one's turns: reading the others, about one turn each, then reacting. */
   listenPerOtherMs: [8_000, 30_000],
   reactionMs: [500, 3_000],
-} as const;
+};
 
 /** Length of the simulated conversation per group size: long enough for stable rates. */
 const SIMULATED_HOURS = 10;
@@ -128,10 +164,10 @@ export class Dice {
   chance(p: number): boolean {
     return this.#next() < p;
   }
-  between(range: readonly [number, number]): number {
+  between(range: Range): number {
     return range[0] + (range[1] - range[0]) * this.#next();
   }
-  int(range: readonly [number, number]): number {
+  int(range: Range): number {
     return Math.floor(this.between([range[0], range[1] + 1]));
   }
   normal(): number {
@@ -241,23 +277,60 @@ export function typingTrace(dice: Dice, people: number, durationMs: number): Inp
   return inputs.filter((input) => input.at < durationMs);
 }
 
-/** Wall time (ms) a room is awake for messages arriving at `times` (sorted): handled one at a
- * time, each for `perMessageMs`, then kept awake `lingerMs` by the flush timer. */
-export function awakeMs(times: readonly number[], perMessageMs: number, lingerMs: number): number {
+/**
+ * Wall time (ms) a room is awake for messages arriving at `times` (sorted), as src/room.ts
+ * handles them: one at a time, `perMessageMs` each. A message that follows the room's last
+ * unbatched one within `busyGapMs` arms the flush tick (`lingerMs`); messages arriving while it
+ * is pending are queued, and a tick that flushed something re-arms once more. A pending tick
+ * keeps the room awake; with none, the room is hibernation-eligible and not billed.
+ */
+export function awakeMs(
+  times: readonly number[],
+  perMessageMs: number,
+  lingerMs: number,
+  busyGapMs: number,
+): { ms: number; ticksArmed: number } {
   let total = 0;
+  let ticksArmed = 0;
   let start = Number.NEGATIVE_INFINITY;
   let end = Number.NEGATIVE_INFINITY;
   let busyUntil = Number.NEGATIVE_INFINITY;
+  let sentAt = Number.NEGATIVE_INFINITY;
+  let tickAt: number | undefined;
+  let queued = false;
+  const fireTicks = (upTo: number) => {
+    while (tickAt !== undefined && tickAt <= upTo) {
+      // Awake without a break from the message that armed it until it fires.
+      end = Math.max(end, tickAt);
+      if (queued) {
+        queued = false;
+        tickAt += lingerMs;
+      } else tickAt = undefined;
+    }
+  };
   for (const t of times) {
-    busyUntil = Math.max(busyUntil, t) + perMessageMs;
+    fireTicks(t);
+    // A tick still pending has kept the room awake until now.
+    if (tickAt !== undefined) end = Math.max(end, t);
     if (t > end) {
       if (end > start) total += end - start;
       start = t;
     }
-    end = Math.max(end, busyUntil + lingerMs);
+    const handledAt = Math.max(t, busyUntil);
+    busyUntil = handledAt + perMessageMs;
+    end = Math.max(end, busyUntil);
+    if (tickAt !== undefined) queued = true;
+    else {
+      if (handledAt - sentAt < busyGapMs) {
+        tickAt = busyUntil + lingerMs;
+        ticksArmed++;
+      }
+      sentAt = handledAt;
+    }
   }
+  fireTicks(Number.POSITIVE_INFINITY);
   if (end > start) total += end - start;
-  return total;
+  return { ms: total, ticksArmed };
 }
 
 /** What one simulated conversation of `people` measures, per conversation-hour where it says so. */
@@ -278,6 +351,8 @@ export interface TypingMeasurement {
   keystrokesPerMinute: number;
   /** Seconds the room is billed for its `keys` frames per conversation-hour. */
   awakeSecondsPerHour: { coalesced: number; uncoalesced: number };
+  /** Share of `keys` frames (as built) that arm the room's flush tick (within BUSY_GAP_MS of the last). */
+  flushTickShare: number;
 }
 
 export function measureTyping(
@@ -314,7 +389,8 @@ export function measureTyping(
   coalesced.sort((a, b) => a - b);
   uncoalesced.sort((a, b) => a - b);
   const minutes = hours * 60;
-  const linger = COALESCE_MS;
+  const awake = awakeMs(coalesced, MESSAGE_PROCESSING_MS, COALESCE_MS, BUSY_GAP_MS);
+  const awakeUncoalesced = awakeMs(uncoalesced, MESSAGE_PROCESSING_MS, COALESCE_MS, BUSY_GAP_MS);
   return {
     people,
     gapMs,
@@ -328,9 +404,10 @@ export function measureTyping(
     framesPerMinute: { coalesced: coalesced.length / minutes, uncoalesced: uncoalesced.length / minutes },
     keystrokesPerMinute: keystrokes / minutes,
     awakeSecondsPerHour: {
-      coalesced: awakeMs(coalesced, MESSAGE_PROCESSING_MS, linger) / 1_000 / hours,
-      uncoalesced: awakeMs(uncoalesced, MESSAGE_PROCESSING_MS, linger) / 1_000 / hours,
+      coalesced: awake.ms / 1_000 / hours,
+      uncoalesced: awakeUncoalesced.ms / 1_000 / hours,
     },
+    flushTickShare: awake.ticksArmed / Math.max(1, coalesced.length),
   };
 }
 
@@ -348,7 +425,6 @@ export interface Usage {
   doGbSeconds: number;
 }
 
-export type LimitName = keyof typeof FREE_PLAN;
 const LIMIT_LABELS: Record<LimitName, string> = {
   workerRequests: "Worker requests",
   doRequests: "Durable Object requests",
@@ -392,7 +468,8 @@ export function estimate(
   const doRequests = { connects, messages: incoming / MESSAGES_PER_DO_REQUEST, total: 0 };
   doRequests.total = doRequests.connects + doRequests.messages;
 
-  const perMessageS = (MESSAGE_PROCESSING_MS + COALESCE_MS) / 1_000;
+  // Rare and spread out: the room handles each at once and arms no flush tick for it.
+  const perMessageS = MESSAGE_PROCESSING_MS / 1_000;
   const awake = {
     // Pings are answered by the runtime without waking the room, and add no duration.
     messages: pick(typing.awakeSecondsPerHour) * conversationHours + (away + name) * perMessageS,
@@ -570,11 +647,12 @@ export interface Report {
   model: {
     minFrameGapMs: number;
     coalesceMs: number;
+    busyGapMs: number;
     messageProcessingMs: number;
-    usage: typeof USAGE;
-    typing: typeof TYPING;
+    usage: UsageModel;
+    typing: TypingModel;
   };
-  freePlan: typeof FREE_PLAN;
+  freePlan: Readonly<Record<LimitName, number>>;
   typing: TypingMeasurement[];
   usage: Usage;
   limits: { limit: LimitName; used: number; max: number; percent: number }[];
@@ -625,6 +703,7 @@ export function report(options: Options): Report {
     model: {
       minFrameGapMs: MIN_FRAME_GAP_MS,
       coalesceMs: COALESCE_MS,
+      busyGapMs: BUSY_GAP_MS,
       messageProcessingMs: MESSAGE_PROCESSING_MS,
       usage: USAGE,
       typing: TYPING,
@@ -689,9 +768,11 @@ export function render(r: Report): string {
         "  share of the conversation's wall time",
         ...r.typing.map((t) => percentOf(t.awakeSecondsPerHour.coalesced, 3_600)),
       ],
+      ["keys frames that arm the room's flush tick", ...r.typing.map((t) => percentOf(t.flushTickShare, 1))],
     ]),
-    `Each message keeps the room awake ${fmt(r.model.messageProcessingMs, 2)} ms (processing, measured by npm run bench)` +
-      ` + ${r.model.coalesceMs} ms (COALESCE_MS); between messages the room is hibernation-eligible and not billed.`,
+    `Each message keeps the room awake ${fmt(r.model.messageProcessingMs, 2)} ms (processing, measured by npm run bench);`,
+    `one within BUSY_GAP_MS = ${r.model.busyGapMs} ms of the last also arms the flush tick (COALESCE_MS = ${r.model.coalesceMs} ms).`,
+    "Between messages the room is hibernation-eligible and not billed.",
     "",
   );
 
@@ -753,6 +834,10 @@ export function render(r: Report): string {
     table([
       ["", ...caps.map((c) => peopleLabel(c.people))],
       ["conversation-hours a day, as built", ...caps.map((c) => fmt(c.asBuilt.conversationHours))],
+      [
+        `  that is, conversations of ${fmt(hours, 2)} h a day`,
+        ...caps.map((c) => fmt(c.asBuilt.conversationHours / hours)),
+      ],
       ["  binding limit", ...caps.map((c) => SHORT_LABELS[c.asBuilt.binding])],
       ...LIMITS.map((limit) => [
         `  ${SHORT_LABELS[limit]} alone would allow`,

@@ -5,13 +5,11 @@
 import { checkText, MAX_NAME_CODE_POINTS, type ServerFrame, type User } from "../protocol";
 import { attachCompose, type Refusal } from "./compose";
 import { Connection, type ConnectionState } from "./connection";
-import { chunkText, normaliseTyped } from "./outgoing";
+import { chunkText, normaliseTyped, SendPacer } from "./outgoing";
 import { RoomView } from "./room-view";
 import { copyText, drawQr } from "./share";
 
 const NAME_KEY = "phantachat:name";
-/** Keystrokes closer together than this share a frame: under 50 frames/s, no felt delay. */
-const MIN_FRAME_GAP_MS = 20;
 
 function byId<T extends HTMLElement | SVGElement>(id: string, type: new () => T): T {
   const el = document.getElementById(id);
@@ -159,13 +157,12 @@ function updateInvite(): void {
 }
 
 // Typing: every keystroke goes out at once; only keys closer than MIN_FRAME_GAP_MS share a frame.
+// The rule is SendPacer's (outgoing.ts), which the cost model (bench/cost.ts) replays.
+const pacer = new SendPacer();
 let unsent = "";
-let lastSentAt = 0;
-let sendTimer: ReturnType<typeof setTimeout> | undefined;
 
 function sendTyped(): void {
-  sendTimer = undefined;
-  lastSentAt = performance.now();
+  pacer.sent(performance.now());
   for (const text of chunkText(unsent)) connection.send({ type: "keys", text });
   unsent = "";
 }
@@ -176,9 +173,9 @@ attachCompose(compose, {
     if (!text) return;
     if (me) view.say(me.id, text);
     unsent += text;
-    const wait = lastSentAt + MIN_FRAME_GAP_MS - performance.now();
-    if (wait <= 0) sendTyped();
-    else if (sendTimer === undefined) sendTimer = setTimeout(sendTyped, wait);
+    const wait = pacer.typed(performance.now());
+    if (wait === 0) sendTyped();
+    else if (wait !== null) setTimeout(sendTyped, wait);
   },
   onRefused: refuse,
 });
