@@ -12,8 +12,8 @@ import { BUSY_GAP_MS, COALESCE_MS } from "./coalesce";
 import { type Config, readConfig } from "./config";
 import { admitFrame, createFloodState, type FloodState } from "./flood-guard";
 import { pickConnectionId, pickDefaultName } from "./names";
+import { Outbox } from "./outbox";
 import {
-  encodeBatch,
   encodeServerFrame,
   isRecord,
   type Peer,
@@ -50,7 +50,7 @@ export class Room extends DurableObject<Env> {
    * Frames broadcast while a flush is due, each with the socket that must not get it. A quiet
    * room sends every frame at once; a busy one sends each person one message per tick.
    */
-  #outbox: { text: string; except: WebSocket | undefined }[] = [];
+  readonly #outbox = new Outbox<WebSocket>();
   #flushTimer: ReturnType<typeof setTimeout> | undefined;
   /** When the last frame went out unbatched: the next one that soon means the room is busy. */
   #sentAt = Number.NEGATIVE_INFINITY;
@@ -199,7 +199,8 @@ export class Room extends DurableObject<Env> {
   #broadcast(frame: ServerFrame, except?: WebSocket): void {
     const text = encodeServerFrame(frame);
     if (this.#flushTimer !== undefined) {
-      this.#outbox.push({ text, except });
+      // Bounded whatever the runtime does with timers: a full queue goes out now.
+      if (this.#outbox.push(text, except)) this.#flush();
       return;
     }
     // Date.now() only moves between events in workerd: frames queued back to back look 0 ms apart.
@@ -216,22 +217,19 @@ export class Room extends DurableObject<Env> {
   #armFlush(): void {
     this.#flushTimer = setTimeout(() => {
       this.#flushTimer = undefined;
-      if (this.#outbox.length > 0) this.#flush();
+      if (this.#outbox.size > 0) this.#flush();
     }, COALESCE_MS);
   }
 
   /** Sends everything queued, one message per person, in the order it was said. */
   #flush(): void {
-    const queued = this.#outbox;
-    if (queued.length === 0) return;
-    this.#outbox = [];
+    if (this.#outbox.size === 0) return;
+    const messageFor = this.#outbox.drain();
     // Still busy: keep ticking, so whatever arrives meanwhile (and any `leave` below) is queued.
     if (this.#flushTimer === undefined) this.#armFlush();
     const failed: [WebSocket, Session][] = [];
     for (const [ws, session] of this.#live()) {
-      const texts: string[] = [];
-      for (const item of queued) if (item.except !== ws) texts.push(item.text);
-      const message = texts.length === 1 ? texts[0] : texts.length > 1 ? encodeBatch(texts) : undefined;
+      const message = messageFor(ws);
       if (message !== undefined && !trySend(ws, message)) failed.push([ws, session]);
     }
     for (const [ws, session] of failed) this.#drop(ws, session, 1011, "Send failed");
