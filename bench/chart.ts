@@ -38,7 +38,7 @@ function panelSvg(panel: Panel, x0: number, lo: number, hi: number): string {
   const plotH = H - PAD.top - PAD.bottom;
   const x = (ms: number) => x0 + PAD.left + (Math.log10(Math.max(lo, ms) / lo) / Math.log10(hi / lo)) * plotW;
   const y = (q: number) => PAD.top + (1 - q) * plotH;
-  const out: string[] = [`<text x="${x0 + PAD.left}" y="16" font-weight="600">${escape(panel.title)}</text>`];
+  const out: string[] = [`<text x="${x0 + PAD.left}" y="16" font-weight="600">${escapeXml(panel.title)}</text>`];
   for (let t = lo; t <= hi * 1.0001; t *= 10) {
     out.push(`<line x1="${x(t)}" x2="${x(t)}" y1="${y(0)}" y2="${y(1)}" stroke="#ddd"/>`);
     out.push(`<text x="${x(t)}" y="${y(0) + 13}" text-anchor="middle" fill="#555">${t >= 1 ? t : t.toFixed(2)}</text>`);
@@ -63,12 +63,12 @@ function panelSvg(panel: Panel, x0: number, lo: number, hi: number): string {
     const colour = COLOURS[i % COLOURS.length];
     out.push(`<polyline fill="none" stroke="${colour}" stroke-width="2" points="${points.join(" ")}"/>`);
     out.push(
-      `<text x="${x0 + PAD.left + 4 + i * 92}" y="${H - 6}" fill="${colour}" font-weight="600">${escape(curve.label)}</text>`,
+      `<text x="${x0 + PAD.left + 4 + i * 92}" y="${H - 6}" fill="${colour}" font-weight="600">${escapeXml(curve.label)}</text>`,
     );
   });
   return out.join("\n");
 }
 
-function escape(s: string): string {
+function escapeXml(s: string): string {
   return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }

@@ -6,6 +6,7 @@
  *   npm run bench -- --reps 5             repetitions per comparison (default 3, medians quoted)
  *   npm run bench -- --soak 600           full-rooms load for 600 s: RSS slope and loss
  *   npm run bench -- --smoke              10 s of load on the app; fails on any loss (CI)
+ *   npm run bench -- --profile            where the app's CPU goes under full-rooms load
  *
  * Latency is measured under `wrangler dev` (what people run) and capacity with the deploy bundle
  * in bare `workerd serve`. The server is pinned to CPU 0 and this process to CPU 1.
@@ -17,6 +18,7 @@ import { parseArgs } from "node:util";
 import { latencyChart, type Panel } from "./chart.ts";
 import { type LoadResult, type LoadSpec, reconnectStorm, runLoad, type StormResult } from "./load.ts";
 import { MemorySampler, median, slope } from "./measure.ts";
+import { profileApp } from "./profile.ts";
 import {
   appVars,
   hasTaskset,
@@ -41,6 +43,7 @@ const { values: flags } = parseArgs({
     soak: { type: "string" },
     rooms: { type: "string" },
     smoke: { type: "boolean", default: false },
+    profile: { type: "boolean", default: false },
   },
   strict: true,
 });
@@ -234,6 +237,16 @@ async function soak(seconds: number, rooms: number): Promise<void> {
   }
 }
 
+async function profile(rooms: number): Promise<void> {
+  const lines = await profileApp(rooms, 10);
+  const ours = lines.filter((l) => l.where.startsWith("worker.js"));
+  const share = (ls: typeof lines) => ls.reduce((a, l) => a + l.percent, 0).toFixed(1);
+  log(`CPU profile of the app, ${rooms} full rooms for 10 s (V8 samples every 0.2 ms)`);
+  log(`our code (functions of the bundle): ${share(ours)}% of samples; the rest is the runtime and idle`);
+  for (const l of lines.slice(0, 25)) log(`${l.percent.toFixed(1).padStart(6)}%  ${l.name.padEnd(32)} ${l.where}`);
+  writeResults("profile", { rooms, lines });
+}
+
 async function smoke(): Promise<void> {
   const server = await startServer("app", "workerd");
   try {
@@ -328,6 +341,7 @@ async function main(): Promise<void> {
   const soakSeconds = positiveInt("soak", flags.soak);
   const roomsFlag = positiveInt("rooms", flags.rooms);
   if (soakSeconds) return soak(soakSeconds, roomsFlag ?? 8);
+  if (flags.profile) return profile(roomsFlag ?? 8);
   const reps = positiveInt("reps", flags.reps) ?? 3;
   const unknown = (flags.scenario ?? []).filter((s) => !SCENARIOS.some((k) => k === s));
   if (unknown.length > 0) throw new Error(`unknown scenario ${unknown.join(", ")}; pick from ${SCENARIOS.join(", ")}`);

@@ -63,7 +63,12 @@ const quietEnv = {
   NO_COLOR: "1",
 };
 
-export async function startServer(target: TargetName, runtime: Runtime, vars = appVars()): Promise<Server> {
+export async function startServer(
+  target: TargetName,
+  runtime: Runtime,
+  vars = appVars(),
+  inspectorPort?: number,
+): Promise<Server> {
   if (target === "node-relay") return startNodeRelay();
   if (runtime === "wrangler-dev") {
     const config = target === "app" ? undefined : join(ROOT, "bench/reference/wrangler.toml");
@@ -71,7 +76,7 @@ export async function startServer(target: TargetName, runtime: Runtime, vars = a
     const dev = await startDevServer(target === "app" ? vars : {}, { config, cpu });
     return { target, runtime, ...dev };
   }
-  return startWorkerd(target, vars);
+  return startWorkerd(target, vars, inspectorPort);
 }
 
 /** The exact bundle `wrangler deploy` would upload, built once per run per target. */
@@ -94,7 +99,7 @@ function deployBundle(target: TargetName): string {
 }
 
 /** The deploy bundle in bare `workerd serve`: no dev proxy, no inspector, in-memory DO storage. */
-async function startWorkerd(target: TargetName, vars: Record<string, string>): Promise<Server> {
+async function startWorkerd(target: TargetName, vars: Record<string, string>, inspectorPort?: number): Promise<Server> {
   const bundle = deployBundle(target);
   const port = await freePort();
   const compatibilityDate = /^compatibility_date\s*=\s*"([\d-]+)"/m.exec(
@@ -127,7 +132,8 @@ const worker :Workerd.Worker = (
 `,
   );
   const workerd = join(ROOT, "node_modules/.bin/workerd");
-  const child = spawnGroup([...pinned(SERVER_CPU), workerd, "serve", config]);
+  const inspector = inspectorPort === undefined ? [] : [`--inspector-addr=127.0.0.1:${inspectorPort}`];
+  const child = spawnGroup([...pinned(SERVER_CPU), workerd, "serve", config, ...inspector]);
   const url = `http://127.0.0.1:${port}`;
   await waitUntilUp(url, child);
   return { target, runtime: "workerd", url, pid: pidOf(child), stop: () => stopGroup(child) };
@@ -178,7 +184,7 @@ async function waitUntilUp(url: string, child: ChildProcess): Promise<void> {
   throw new Error(`server at ${url} was not up within 30 s`);
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((ok, fail) => {
     const probe = createServer();
     probe.once("error", fail);
