@@ -143,7 +143,7 @@ async function ramp(): Promise<Map<TargetName, number>> {
     try {
       let best = 0;
       for (const rooms of steps) {
-        const row = await measure("ramp", server, 1, { rooms, ...FULL, warmupMs: 1_500, measureMs: 3_000 });
+        const row = await measure("ramp", server, 1, { rooms, ...FULL, warmupMs: 1_000, measureMs: 2_500 });
         if (!healthy(row.result)) break;
         best = rooms;
       }
@@ -358,12 +358,28 @@ async function main(): Promise<void> {
   if (chosen.has("pair")) {
     log("pair: 2 people × 8 keys/s under wrangler dev (the latency floor)");
     await alternate(TARGETS, "wrangler-dev", appVars(), reps, (server, rep) =>
-      measure("pair", server, rep, { rooms: 1, people: 2, keysPerSecond: 8, warmupMs: 1_500, measureMs: 10_000 }),
+      measure("pair", server, rep, { rooms: 1, people: 2, keysPerSecond: 8, warmupMs: 1_500, measureMs: 6_000 }),
     );
     const s = summary("pair");
     printTable("pair typing, wrangler dev (medians)", s);
     log(`app/do-relay p50 ${ratio(s, "p50").toFixed(2)}× (target ≤ 1.1×)`);
-    report.pair = { summary: s, ratioP50: ratio(s, "p50") };
+    // The same pair in bare workerd: the runtime's own floor, and the server CPU one relayed
+    // keystroke costs when a room is nearly idle (what the cost model bills per message).
+    await alternate(["app", "do-relay"], "workerd", appVars(), reps, (server, rep) =>
+      measure("pair-workerd", server, rep, {
+        rooms: 1,
+        people: 2,
+        keysPerSecond: 8,
+        warmupMs: 1_000,
+        measureMs: 5_000,
+      }),
+    );
+    const w = summary("pair-workerd");
+    printTable("pair typing, bare workerd (medians)", w);
+    log(
+      `app/do-relay p50 ${ratio(w, "p50").toFixed(2)}×; server CPU per relayed keystroke: app ${ms((w.app?.cpuUsPerFrame ?? 0) / 1000)}, do-relay ${ms((w["do-relay"]?.cpuUsPerFrame ?? 0) / 1000)}`,
+    );
+    report.pair = { summary: s, ratioP50: ratio(s, "p50"), workerd: { summary: w, ratioP50: ratio(w, "p50") } };
     panels.push({ title: "pair typing (wrangler dev)", curves: curves("pair") });
   }
 
@@ -381,7 +397,7 @@ async function main(): Promise<void> {
     // Compared at the reference's own capacity: the most load the platform floor carries well.
     const rooms = Math.max(1, capacity.get("do-relay") ?? 1);
     await alternate(TARGETS, "workerd", appVars(), reps, (server, rep) =>
-      measure("full", server, rep, { rooms, ...FULL, warmupMs: 1_500, measureMs: 4_000 }),
+      measure("full", server, rep, { rooms, ...FULL, warmupMs: 1_000, measureMs: 3_000 }),
     );
     const s = summary("full");
     printTable(`full rooms × ${rooms}, bare workerd (medians)`, s);
@@ -394,7 +410,7 @@ async function main(): Promise<void> {
   if (chosen.has("big")) {
     log("one big room: 100 people × 2 keys/s in bare workerd (MAX_PEERS raised to 128)");
     await alternate(TARGETS, "workerd", appVars({ MAX_PEERS: "128" }), reps, (server, rep) =>
-      measure("big", server, rep, { rooms: 1, people: 100, keysPerSecond: 2, warmupMs: 2_000, measureMs: 5_000 }),
+      measure("big", server, rep, { rooms: 1, people: 100, keysPerSecond: 2, warmupMs: 1_500, measureMs: 4_000 }),
     );
     const s = summary("big");
     printTable("one room of 100, bare workerd (medians)", s);

@@ -163,7 +163,9 @@ let unsent = "";
 
 function sendTyped(): void {
   pacer.sent(performance.now());
-  for (const text of chunkText(unsent)) connection.send({ type: "keys", text });
+  // Words said to an empty room are heard by nobody: they stay on your screen and never go on
+  // the wire, which spares the room a request for every keystroke (docs/cost.md).
+  if (view.othersCount > 0) for (const text of chunkText(unsent)) connection.send({ type: "keys", text });
   unsent = "";
 }
 

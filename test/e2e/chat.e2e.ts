@@ -4,6 +4,7 @@
  */
 import type { Browser } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
+import { isRecord } from "../../src/protocol";
 import { importRoomKey, mintRoomId } from "../../src/room-id";
 import { browserPath, launchBrowser } from "./browser.ts";
 import { E2E_VARS } from "./dev-server.ts";
@@ -18,6 +19,7 @@ import {
   shownSoFar,
   waitConnected,
   waitForLaneText,
+  waitForPeople,
 } from "./people.ts";
 
 const FADE_MS = Number(E2E_VARS.FADE_MS);
@@ -25,9 +27,13 @@ const baseUrl = inject("baseUrl");
 let browser: Browser;
 let people: Person[] = [];
 
+/** Enters a room and waits until everyone already there sees the newcomer. */
 async function enter(url: string, options?: Parameters<typeof enterRoom>[2]): Promise<Person> {
   const person = await enterRoom(browser, url, options);
+  const room = new URL(url).pathname;
+  const here = people.filter((p) => new URL(p.page.url()).pathname === room);
   people.push(person);
+  for (const earlier of here) await waitForPeople(earlier.page, here.length + 1);
   return person;
 }
 
@@ -80,6 +86,29 @@ describe.skipIf(!browserPath)("the chat page in Chromium", () => {
     await waitForLaneText(ana.page, anaName, "hi b");
     // The field stays empty: typed text lives in the lanes, and fades there.
     expect(await ana.page.inputValue("#compose")).toBe("");
+  });
+
+  it("sends nothing while alone: words said to an empty room stay on screen and never reach the wire", async () => {
+    const url = await newRoomUrl(baseUrl);
+    const ana = await enter(url);
+    // Watch every frame the page sends, on a socket opened after the listener is in place.
+    const sent: string[] = [];
+    ana.page.on("websocket", (ws) => ws.on("framesent", (f) => sent.push(String(f.payload))));
+    await ana.page.reload();
+    await waitConnected(ana.page);
+    const anaName = await myNameOn(ana.page);
+    await ana.page.keyboard.type("anyone?");
+    await waitForLaneText(ana.page, anaName, "anyone?");
+    const bo = await enter(url);
+    await ana.page.keyboard.type("hi");
+    await waitForLaneText(bo.page, anaName, "hi");
+    // Everything that went out as keys, in order: only what was said once Bo was there.
+    const said = sent.flatMap((f) => {
+      if (f === "ping") return [];
+      const frame: unknown = JSON.parse(f);
+      return isRecord(frame) && frame.type === "keys" && typeof frame.text === "string" ? [frame.text] : [];
+    });
+    expect(said.join("")).toBe("hi");
   });
 
   it("sends text inserted by an input method (insertText, no key events) live", async () => {

@@ -51,6 +51,14 @@ export async function enterRoom(browser: Browser, url: string, options?: Browser
   return person;
 }
 
+/**
+ * Waits until this page shows `count` people (lanes), itself included. A page sends nothing
+ * while it believes it is alone, so a test must let it see a newcomer before typing to them.
+ */
+export async function waitForPeople(page: Page, count: number, timeout = 10_000): Promise<void> {
+  await page.waitForFunction((n) => document.querySelectorAll(".lane").length === n, count, { timeout });
+}
+
 export async function waitConnected(page: Page, timeout = 10_000): Promise<void> {
   await page.waitForFunction(() => document.getElementById("status")?.dataset.state === "connected", null, {
     timeout,

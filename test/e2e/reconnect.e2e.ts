@@ -16,6 +16,7 @@ import {
   shownSoFar,
   waitConnected,
   waitForLaneText,
+  waitForPeople,
 } from "./people.ts";
 import { type CuttableProxy, startProxy } from "./proxy.ts";
 
@@ -46,6 +47,7 @@ describe.skipIf(!browserPath)("reconnecting after the network drops", () => {
     const ana = await enterRoom(browser, url);
     const bo = await enterRoom(browser, `${inject("baseUrl")}${new URL(url).pathname}`);
     people.push(ana, bo);
+    await waitForPeople(ana.page, 2);
     await ana.page.click("#rename");
     await ana.page.fill("#name-input", "Ana");
     await ana.page.press("#name-input", "Enter");
@@ -77,6 +79,7 @@ describe.skipIf(!browserPath)("reconnecting after the network drops", () => {
     const ana = await enterRoom(browser, url);
     const bo = await enterRoom(browser, `${inject("baseUrl")}${new URL(url).pathname}`);
     people.push(ana, bo);
+    await waitForPeople(ana.page, 2);
     const anaName = await myNameOn(ana.page);
     proxy.cut();
     await ana.page.waitForFunction(() => document.getElementById("status")?.dataset.state === "reconnecting");
