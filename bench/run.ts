@@ -348,6 +348,24 @@ async function main(): Promise<void> {
   const chosen = new Set<Scenario>(SCENARIOS.filter((s) => !flags.scenario || flags.scenario.includes(s)));
   const started = performance.now();
   const report: Record<string, unknown> = { machine: machine(), reps };
+  // The README's Performance table, built from this run's numbers only.
+  const md = [
+    "| scenario | measure | app | bare DO relay | Node `ws` relay | app ÷ DO relay | target |",
+    "| --- | --- | --- | --- | --- | --- | --- |",
+  ];
+  const row = (
+    scenario: string,
+    measure: string,
+    s: ReturnType<typeof summary>,
+    key: string,
+    fmt: (v: number) => string,
+    target = "",
+  ) =>
+    md.push(
+      `| ${scenario} | ${measure} | ${fmt(s.app?.[key] ?? Number.NaN)} | ${fmt(s["do-relay"]?.[key] ?? Number.NaN)} | ${fmt(s["node-relay"]?.[key] ?? Number.NaN)} | ${ratio(s, key).toFixed(2)}× | ${target} |`,
+    );
+  const us = (v: number) => (Number.isNaN(v) ? "–" : `${Math.round(v)} µs`);
+  const count = (v: number) => (Number.isNaN(v) ? "–" : Math.round(v).toLocaleString("en-US"));
   const panels: Panel[] = [];
   const curves = (scenario: string) =>
     TARGETS.flatMap((t) => {
@@ -380,6 +398,12 @@ async function main(): Promise<void> {
       `app/do-relay p50 ${ratio(w, "p50").toFixed(2)}×; server CPU per relayed keystroke: app ${ms((w.app?.cpuUsPerFrame ?? 0) / 1000)}, do-relay ${ms((w["do-relay"]?.cpuUsPerFrame ?? 0) / 1000)}`,
     );
     report.pair = { summary: s, ratioP50: ratio(s, "p50"), workerd: { summary: w, ratioP50: ratio(w, "p50") } };
+    row("pair, 2 × 8 keys/s, wrangler dev", "p50 / p99", s, "p50", ms, "≤ 1.1×");
+    md.push(
+      `| | p99 | ${ms(s.app?.p99 ?? Number.NaN)} | ${ms(s["do-relay"]?.p99 ?? Number.NaN)} | ${ms(s["node-relay"]?.p99 ?? Number.NaN)} | ${ratio(s, "p99").toFixed(2)}× | |`,
+    );
+    row("same pair, bare workerd", "p50", w, "p50", ms);
+    row("", "server CPU per keystroke", w, "cpuUsPerFrame", us);
     panels.push({ title: "pair typing (wrangler dev)", curves: curves("pair") });
   }
 
@@ -391,6 +415,12 @@ async function main(): Promise<void> {
       `capacity (p99 ≤ 50 ms, no loss): app ${capacity.get("app")} rooms, do-relay ${capacity.get("do-relay")} rooms`,
     );
     report.capacity = Object.fromEntries(capacity);
+    const rampBest = (t: TargetName) =>
+      rows.find((r) => r.scenario === "ramp" && r.target === t && r.rooms === capacity.get(t))?.result
+        .deliveredPerSecond ?? Number.NaN;
+    md.push(
+      `| capacity: full rooms (16 × 10 keys/s), bare workerd, one core | most rooms with p99 ≤ 50 ms, nothing lost | ${capacity.get("app")} rooms, ${count(rampBest("app"))} frames/s | ${capacity.get("do-relay")} rooms, ${count(rampBest("do-relay"))} frames/s | not ramped | ${(rampBest("app") / rampBest("do-relay")).toFixed(2)}× | |`,
+    );
     report.ramp = rows.filter((r) => r.scenario === "ramp");
   }
   if (chosen.has("full")) {
@@ -405,6 +435,10 @@ async function main(): Promise<void> {
       `app/do-relay p99 ${ratio(s, "p99").toFixed(2)}× (target ≤ 1.2×), CPU per frame ${ratio(s, "cpuUsPerFrame").toFixed(2)}× (target ≤ 1.2×)`,
     );
     report.full = { rooms, summary: s, ratioP99: ratio(s, "p99"), ratioCpu: ratio(s, "cpuUsPerFrame") };
+    row(`${rooms} full rooms, bare workerd`, "p99", s, "p99", ms, "≤ 1.2×");
+    row("", "server CPU per delivered frame", s, "cpuUsPerFrame", (v) => `${v.toFixed(1)} µs`, "≤ 1.2×");
+    row("", "delivered frames/s", s, "framesPerSecond", count);
+    row("", "connect to welcome, p50", s, "welcomeP50", ms);
     panels.push({ title: `${rooms} full rooms (workerd)`, curves: curves("full") });
   }
   if (chosen.has("big")) {
@@ -416,21 +450,37 @@ async function main(): Promise<void> {
     printTable("one room of 100, bare workerd (medians)", s);
     log(`app p99 ${ms(s.app?.p99 ?? Number.NaN)} (target ≤ 50 ms, zero loss: ${s.app?.lost === 0 ? "yes" : "NO"})`);
     report.big = { summary: s, ratioP99: ratio(s, "p99"), ratioCpu: ratio(s, "cpuUsPerFrame") };
+    row("one room of 100 × 2 keys/s, bare workerd", "p99", s, "p99", ms, "≤ 50 ms");
+    row("", "frames lost, duplicated or reordered", s, "lost", count, "0");
     panels.push({ title: "one room of 100 (workerd)", curves: curves("big") });
   }
   if (chosen.has("overload")) {
     const base = Math.max(1, capacity.get("do-relay") ?? 1);
     const rooms = roomsFlag ?? 2 * base;
     log(`2× overload: ${rooms} full rooms (twice the DO relay's capacity) for 20 s`);
-    report.overload = [await overload("app", rooms), await overload("do-relay", rooms)];
+    const [app, relay] = [await overload("app", rooms), await overload("do-relay", rooms)];
+    report.overload = [app, relay];
+    const pair = (f: (o: OverloadResult) => string) => `| ${f(app)} | ${f(relay)} | – | | |`;
+    md.push(`| 2× overload: ${rooms} full rooms for 20 s | p99 ${pair((o) => ms(o.result.latency.p99))}`);
+    md.push(`| | peak RSS ${pair((o) => mb(o.result.peakRssBytes))}`);
+    md.push(`| | backlog drained after typing stopped ${pair((o) => ms(o.result.drainMs))}`);
+    md.push(`| | lost ${pair((o) => String(o.result.lost))}`);
+    md.push(`| | a new pair's p99 right after ${pair((o) => ms(o.afterP99Ms))}`);
   }
   if (chosen.has("storm")) {
     log("reconnect storm: 1,000 sockets in rooms of 10 drop and reconnect at once");
-    report.storm = [await storm("app"), await storm("do-relay"), await storm("node-relay")];
+    const storms = [await storm("app"), await storm("do-relay"), await storm("node-relay")];
+    report.storm = storms;
+    const back = storms.map((r) => ms(r.allBackMs));
+    md.push(
+      `| reconnect storm: 1,000 sockets at once, bare workerd | until all welcomed again | ${back.join(" | ")} | | |`,
+    );
   }
 
   report.rows = rows.filter((r) => r.scenario !== "ramp");
   report.seconds = Math.round((performance.now() - started) / 1000);
+  report.markdown = md.join("\n");
+  log(`\n${md.join("\n")}`);
   const file = writeResults("bench", report);
   writeFileSync(join(ROOT, "bench/results/latest.json"), `${JSON.stringify(report, null, 2)}\n`);
   if (panels.length > 0) writeFileSync(join(ROOT, "docs/bench-latency.svg"), latencyChart(panels));
