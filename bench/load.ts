@@ -35,7 +35,11 @@ export interface LoadResult {
   lost: number;
   duplicated: number;
   outOfOrder: number;
-  /** `keys` frames whose `seq` disagreed with the sender's own count (app only). */
+  /**
+   * Breaks in the app's `seq` (a gap or a step back): frames the server relayed that went
+   * missing. `lost` also counts frames the app shed on purpose (stale under overload); with
+   * seqErrors at 0, every lost frame was shed, none dropped in transit.
+   */
   seqErrors: number;
   welcome: Percentiles;
   /** Sockets the server refused or closed, and error frames, by code. */
@@ -57,6 +61,8 @@ const CONNECT_TIMEOUT_MS = 15_000;
 interface Track {
   next: number;
   missing: Set<number>;
+  /** The last `seq` the app gave this sender's frames, to check that it never skips. */
+  seq: number;
 }
 
 class Person {
@@ -122,12 +128,15 @@ class Tally {
       this.problem("bad_keys");
       return;
     }
-    // The app numbers each sender's relayed frames; with nothing refused, that equals our count.
-    if (frame.seq !== undefined && frame.seq !== n) this.seqErrors++;
     let track = to.tracks.get(from);
     if (!track) {
-      track = { next: 1, missing: new Set() };
+      track = { next: 1, missing: new Set(), seq: 0 };
       to.tracks.set(from, track);
+    }
+    // The app numbers each sender's relayed frames 1, 2, 3…: anything else is a relayed frame lost.
+    if (typeof frame.seq === "number") {
+      if (frame.seq !== track.seq + 1) this.seqErrors++;
+      track.seq = frame.seq;
     }
     if (n === track.next) track.next++;
     else if (n > track.next) {
@@ -248,7 +257,9 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
       const now = performance.now();
       if (now >= stopAt) return;
       person.sent++;
-      person.ws?.send(JSON.stringify({ type: "keys", text: `${person.index} ${person.sent} ${now.toFixed(3)}` }));
+      // `at` as the page sends it, so the app can shed what a backlog made stale.
+      const at = Math.round(performance.timeOrigin + now);
+      person.ws?.send(JSON.stringify({ type: "keys", text: `${person.index} ${person.sent} ${now.toFixed(3)}`, at }));
       const timer = setTimeout(
         () => {
           timers.delete(timer);

@@ -31,9 +31,12 @@ export interface Peer extends User {
 }
 
 export type ClientFrame =
-  | { type: "keys"; text: string }
-  | { type: "name"; name: string }
-  | { type: "away"; away: boolean };
+  /**
+   * `at` (optional) is when the sender typed it, in ms on the sender's own monotonic clock. It
+   * is never relayed; a room uses it only to shed frames that waited in a backlog for longer
+   * than they would stay on screen.
+   */
+  { type: "keys"; text: string; at?: number } | { type: "name"; name: string } | { type: "away"; away: boolean };
 
 export type ErrorCode = "bad_frame" | "too_large" | "rate_limited" | "room_full";
 
@@ -75,7 +78,12 @@ export function parseClientFrame(raw: string | ArrayBuffer): ClientFrame | Proto
       const text = value.text;
       if (typeof text !== "string") return badField("keys", "text", "a string");
       const problem = checkText(text, MAX_KEYS_CODE_POINTS, true);
-      return problem ? new ProtocolError("bad_frame", `keys.text ${problem}.`) : { type: "keys", text };
+      if (problem) return new ProtocolError("bad_frame", `keys.text ${problem}.`);
+      const at = value.at;
+      if (at === undefined) return { type: "keys", text };
+      return typeof at === "number" && Number.isFinite(at) && at >= 0
+        ? { type: "keys", text, at }
+        : badField("keys", "at", "a time in ms (a finite number, 0 or more)");
     }
     case "name": {
       if (typeof value.name !== "string") return badField("name", "name", "a string");

@@ -24,6 +24,7 @@ import {
   type ServerFrame,
   type User,
 } from "./protocol";
+import { type LagState, observeLag } from "./staleness";
 
 interface Session {
   id: string;
@@ -54,6 +55,7 @@ export class Room extends DurableObject<Env> {
   #flushTimer: ReturnType<typeof setTimeout> | undefined;
   /** When the last frame went out unbatched: the next one that soon means the room is busy. */
   #sentAt = Number.NEGATIVE_INFINITY;
+  readonly #lags = new WeakMap<WebSocket, LagState>();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -145,18 +147,22 @@ export class Room extends DurableObject<Env> {
     if (verdict === "notify") {
       this.#send(ws, { type: "error", code: "rate_limited", message: "Too fast: some keystrokes were dropped." });
     }
-    if (verdict === "pass") this.#apply(ws, session, parseClientFrame(message));
+    if (verdict === "pass") this.#apply(ws, session, parseClientFrame(message), now);
     ws.serializeAttachment(session);
     this.#reapZombies(now);
   }
 
-  #apply(ws: WebSocket, session: Session, frame: ReturnType<typeof parseClientFrame>): void {
+  #apply(ws: WebSocket, session: Session, frame: ReturnType<typeof parseClientFrame>, now: number): void {
     if (frame instanceof ProtocolError) {
       this.#send(ws, { type: "error", code: frame.code, message: frame.message });
       return;
     }
     switch (frame.type) {
       case "keys":
+        // Under overload a frame can reach us after it would have faded from every screen: it is
+        // worth nothing, so it costs nothing. Shedding it lets a backlog drain at the speed of
+        // reading frames instead of relaying them. Not a loss: seq counts only relayed frames.
+        if (frame.at !== undefined && observeLag(this.#lagOf(ws), now, frame.at) > this.#config.fadeMs) return;
         session.seq += 1;
         this.#broadcast({ type: "keys", from: session.id, text: frame.text, seq: session.seq }, ws);
         return;
@@ -174,6 +180,16 @@ export class Room extends DurableObject<Env> {
       default:
         frame satisfies never;
     }
+  }
+
+  /** Per-socket clock baseline; in memory only, since a room that slept has no backlog. */
+  #lagOf(ws: WebSocket): LagState {
+    let state = this.#lags.get(ws);
+    if (!state) {
+      state = { minOffset: null };
+      this.#lags.set(ws, state);
+    }
+    return state;
   }
 
   /** The room's sessions, rebuilt from socket attachments after a wake-up. */

@@ -40,6 +40,17 @@ describe("parseClientFrame", () => {
     expect(errorOf(JSON.stringify({ type: "keys", text: "😀".repeat(65) })).code).toBe("bad_frame");
   });
 
+  it("reads the optional send time of keys, and refuses one that is not a time", () => {
+    expect(frameOf('{"type":"keys","text":"a","at":1732270000123.25}')).toEqual({
+      type: "keys",
+      text: "a",
+      at: 1732270000123.25,
+    });
+    for (const at of ["-1", '"5"', "null", "[]", "1e400"]) {
+      expect(errorOf(`{"type":"keys","text":"a","at":${at}}`).message, at).toMatch(/keys\.at must be a time/);
+    }
+  });
+
   it("refuses empty and over-long keys", () => {
     expect(errorOf('{"type":"keys","text":""}').message).toMatch(/empty/);
     expect(errorOf(JSON.stringify({ type: "keys", text: "x".repeat(65) })).message).toMatch(/at most 64/);

@@ -105,6 +105,22 @@ describe("keystrokes", () => {
     for (const p of [a, b, c]) await p.peer.expectSilence(100);
   });
 
+  it("sheds keys that waited longer than fadeMs before the room got to them, without spending seq", async () => {
+    const [a, b] = await joinMany(await mintRoom(), 2);
+    if (!a || !b) throw new Error("joinMany");
+    // Stamped on a's own clock: the first sets the baseline, the second claims to have been
+    // typed a whole fade earlier than it could have been, as a frame stuck in a backlog would.
+    const t0 = 1_000_000;
+    a.peer.send({ type: "keys", text: "fresh", at: t0 });
+    a.peer.send({ type: "keys", text: "stale", at: t0 - DEFAULTS.FADE_MS - 1_000 });
+    a.peer.send({ type: "keys", text: "unstamped" });
+    a.peer.send({ type: "keys", text: "on time", at: t0 + 5 });
+    expect(await b.peer.expect("keys")).toMatchObject({ text: "fresh", seq: 1 });
+    expect(await b.peer.expect("keys")).toMatchObject({ text: "unstamped", seq: 2 });
+    expect(await b.peer.expect("keys")).toMatchObject({ text: "on time", seq: 3 });
+    await b.peer.expectSilence(100);
+  });
+
   it("does not spend seq on refused frames, so a gap always means loss", async () => {
     const [a, b] = await joinMany(await mintRoom(), 2);
     if (!a || !b) throw new Error("joinMany");

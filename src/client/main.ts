@@ -165,7 +165,9 @@ function sendTyped(): void {
   pacer.sent(performance.now());
   // Words said to an empty room are heard by nobody: they stay on your screen and never go on
   // the wire, which spares the room a request for every keystroke (docs/cost.md).
-  if (view.othersCount > 0) for (const text of chunkText(unsent)) connection.send({ type: "keys", text });
+  // `at` lets an overloaded room shed what would reach the others only after fading (protocol.md).
+  const at = Math.round(performance.timeOrigin + performance.now());
+  if (view.othersCount > 0) for (const text of chunkText(unsent)) connection.send({ type: "keys", text, at });
   unsent = "";
 }
 

@@ -44,6 +44,8 @@ export async function startDevServer(
     stdio: ["ignore", "pipe", "pipe"],
     env: {
       ...process.env,
+      // wrangler needs the Node 24 of node_modules/.bin, also when started outside an npm script.
+      PATH: `${resolve(root, "node_modules/.bin")}:${process.env.PATH ?? ""}`,
       // Offline: no telemetry, no update check, no Request.cf lookup.
       WRANGLER_SEND_METRICS: "false",
       WRANGLER_SEND_ERROR_REPORTS: "false",
