@@ -38,7 +38,9 @@ export function latencyChart(panels: Panel[]): string {
   const lo = 10 ** Math.floor(Math.log10(Math.max(0.01, Number.isFinite(least) ? least : 0.01)));
   const hi = 10 ** Math.ceil(Math.log10(Math.max(lo * 10, most)));
   const parts = panels.map((panel, i) => panelSvg(panel, i * W, lo, hi));
-  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${H}" width="${width}" height="${H}" font-family="system-ui, sans-serif" font-size="11">
+  const title = `One-way keystroke latency, app against the references: ${panels.map((p) => p.title).join("; ")}`;
+  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${H}" width="${width}" height="${H}" font-family="system-ui, sans-serif" font-size="11" role="img">
+<title>${escapeXml(title)}</title>
 <rect width="100%" height="100%" fill="#fff"/>
 ${parts.join("\n")}
 </svg>
