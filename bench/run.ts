@@ -468,7 +468,7 @@ async function main(): Promise<void> {
     md.push(`| | peak RSS ${pair((o) => mb(o.result.peakRssBytes))}`);
     md.push(`| | backlog drained after typing stopped ${pair((o) => ms(o.result.drainMs))}`);
     md.push(
-      `| | deliveries missing: shed as stale, or still queued 30 s after typing stopped (seq breaks) ${pair((o) => `${count(o.result.lost)} (${o.result.seqErrors})`)}`,
+      `| | missing: shed, or still queued 30 s later (seq breaks) ${pair((o) => `${count(o.result.lost)} (${o.result.seqErrors})`)}`,
     );
     md.push(`| | a new pair's p99 right after ${pair((o) => ms(o.afterP99Ms))}`);
   }
