@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: the app against two references, on this machine, in one run.
  *
- *   npm run bench                         the default set (about 5 minutes)
+ *   npm run bench                         the default set (about 7 minutes)
  *   npm run bench -- --scenario big       one scenario: pair, full, big, overload, storm
  *   npm run bench -- --reps 5             repetitions per comparison (default 3, medians quoted)
  *   npm run bench -- --soak 600           full-rooms load for 600 s: RSS slope and loss
