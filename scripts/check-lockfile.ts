@@ -16,7 +16,8 @@ const read = (path: string): unknown => JSON.parse(readFileSync(path, "utf8"));
 const problems = lockfileDifferences(read(committedPath), read(installedPath));
 if (problems.length > 0) {
   console.error("package.json and package-lock.json disagree about what to install:");
-  for (const problem of problems) console.error(`  ${problem}`);
+  for (const problem of problems.slice(0, 20)) console.error(`  ${problem}`);
+  if (problems.length > 20) console.error(`  … and ${problems.length - 20} more`);
   console.error("Run `npm install` on a machine whose registry serves every platform and commit the lockfile.");
   process.exit(1);
 }
