@@ -11,8 +11,9 @@
  */
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
+import { PING_EVERY_MS } from "../src/client/connection.ts";
 import { chunkText, MIN_FRAME_GAP_MS, paceTyping, type Timed } from "../src/client/outgoing.ts";
-import { BUSY_GAP_MS, COALESCE_MS } from "../src/coalesce.ts";
+import { BUSY_GAP_MS, COALESCE_MS, Outbox } from "../src/outbox.ts";
 
 // ---------------------------------------------------------------------------------------------
 // The platform: Workers Free plan, as published (sources in docs/cost.md).
@@ -92,8 +93,8 @@ export const USAGE: Readonly<UsageModel> = {
   reconnectsPerPersonHour: 1,
   /** `away` frames per person per hour: looking at another tab and coming back, three times. */
   awayFramesPerPersonHour: 6,
-  /** The page pings every 20 s while connected (PING_EVERY_MS in src/client/connection.ts). */
-  pingEverySeconds: 20,
+  /** The page pings every PING_EVERY_MS while connected (src/client/connection.ts). */
+  pingEverySeconds: PING_EVERY_MS / 1_000,
   /**
    * Whether the "ping" auto-responses count as incoming messages (20:1). The pricing page exempts
    * protocol-level pings and says auto-responses add no duration, but is silent on whether an
@@ -310,32 +311,30 @@ export function typingTrace(dice: Dice, people: number, durationMs: number): Inp
 }
 
 /**
- * Wall time (ms) a room is awake for messages arriving at `times` (sorted), as src/room.ts
- * handles them: one at a time, `perMessageMs` each. A message that follows the room's last
- * unbatched one within `busyGapMs` arms the flush tick (`lingerMs`); messages arriving while it
- * is pending are queued, and a tick that flushed something re-arms once more. A pending tick
- * keeps the room awake; with none, the room is hibernation-eligible and not billed.
+ * Wall time (ms) a room is awake for messages arriving at `times` (sorted), handled one at a time,
+ * `perMessageMs` each. Whether a message arms the flush tick, and whether a tick re-arms, is
+ * decided by the room's own Outbox (src/outbox.ts) on this virtual clock; a tick fires
+ * `lingerMs` after the message that armed it was handled. A pending tick keeps the room awake;
+ * with none, the room is hibernation-eligible and not billed.
  */
 export function awakeMs(
   times: readonly number[],
   perMessageMs: number,
-  lingerMs: number,
-  busyGapMs: number,
+  lingerMs: number = COALESCE_MS,
 ): { ms: number; ticksArmed: number } {
+  const outbox = new Outbox<never>();
   let total = 0;
   let ticksArmed = 0;
   let start = Number.NEGATIVE_INFINITY;
   let end = Number.NEGATIVE_INFINITY;
   let busyUntil = Number.NEGATIVE_INFINITY;
-  let sentAt = Number.NEGATIVE_INFINITY;
   let tickAt: number | undefined;
-  let queued = false;
   const fireTicks = (upTo: number) => {
     while (tickAt !== undefined && tickAt <= upTo) {
       // Awake without a break from the message that armed it until it fires.
       end = Math.max(end, tickAt);
-      if (queued) {
-        queued = false;
+      if (outbox.tickFired()) {
+        outbox.drain();
         tickAt += lingerMs;
       } else tickAt = undefined;
     }
@@ -351,13 +350,11 @@ export function awakeMs(
     const handledAt = Math.max(t, busyUntil);
     busyUntil = handledAt + perMessageMs;
     end = Math.max(end, busyUntil);
-    if (tickAt !== undefined) queued = true;
-    else {
-      if (handledAt - sentAt < busyGapMs) {
-        tickAt = busyUntil + lingerMs;
-        ticksArmed++;
-      }
-      sentAt = handledAt;
+    const offer = outbox.offer("keys", undefined, handledAt);
+    if (offer === "full") outbox.drain();
+    if (offer === "send-and-tick") {
+      tickAt = busyUntil + lingerMs;
+      ticksArmed++;
     }
   }
   fireTicks(Number.POSITIVE_INFINITY);
@@ -421,8 +418,8 @@ export function measureTyping(
   coalesced.sort((a, b) => a - b);
   uncoalesced.sort((a, b) => a - b);
   const minutes = hours * 60;
-  const awake = awakeMs(coalesced, MESSAGE_PROCESSING_MS, COALESCE_MS, BUSY_GAP_MS);
-  const awakeUncoalesced = awakeMs(uncoalesced, MESSAGE_PROCESSING_MS, COALESCE_MS, BUSY_GAP_MS);
+  const awake = awakeMs(coalesced, MESSAGE_PROCESSING_MS);
+  const awakeUncoalesced = awakeMs(uncoalesced, MESSAGE_PROCESSING_MS);
   return {
     people,
     gapMs,

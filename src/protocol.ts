@@ -51,10 +51,13 @@ export type ServerFrame =
 
 /** Why a client frame was refused; `message` is for humans and never echoes the frame. */
 export class ProtocolError {
-  constructor(
-    readonly code: "bad_frame" | "too_large",
-    readonly message: string,
-  ) {}
+  readonly code: "bad_frame" | "too_large";
+  readonly message: string;
+
+  constructor(code: "bad_frame" | "too_large", message: string) {
+    this.code = code;
+    this.message = message;
+  }
 }
 
 /**
@@ -213,7 +216,7 @@ export function checkText(s: string, maxCodePoints: number, allowNewline: boolea
     if (c >= 0xd800 && c <= 0xdfff) {
       if (c > 0xdbff || !isLowSurrogate(s.charCodeAt(i + 1))) return "must be well-formed Unicode (no lone surrogates)";
       i++;
-    } else if (c < 0x20 ? !(allowNewline && c === 0x0a) : c >= 0x7f && c <= 0x9f) {
+    } else if (isControlCode(c, allowNewline)) {
       // No backspace, no escape sequences: what is typed is said, and it renders as plain text.
       return allowNewline
         ? "must not contain control characters other than newline"
@@ -222,6 +225,14 @@ export function checkText(s: string, maxCodePoints: number, allowNewline: boolea
     if (++count > maxCodePoints) return `must be at most ${maxCodePoints} characters`;
   }
   return count === 0 ? "must not be empty" : null;
+}
+
+/**
+ * True for a control character (C0, DEL, C1), newline excepted where allowed: the one rule for
+ * what may not be said, used by the room's parser and by the page before it sends.
+ */
+export function isControlCode(c: number, allowNewline: boolean): boolean {
+  return c < 0x20 ? !(allowNewline && c === 0x0a) : c >= 0x7f && c <= 0x9f;
 }
 
 function isLowSurrogate(c: number): boolean {

@@ -8,11 +8,10 @@
  * and forgets.
  */
 import { DurableObject } from "cloudflare:workers";
-import { BUSY_GAP_MS, COALESCE_MS } from "./coalesce";
-import { type Config, readConfig } from "./config";
-import { admitFrame, createFloodState, type FloodState } from "./flood-guard";
-import { pickConnectionId, pickDefaultName } from "./names";
-import { Outbox } from "./outbox";
+import { type Config, readConfig } from "./config.ts";
+import { admitFrame, createFloodState, type FloodState } from "./flood-guard.ts";
+import { pickConnectionId, pickDefaultName } from "./names.ts";
+import { COALESCE_MS, Outbox } from "./outbox.ts";
 import {
   encodeServerFrame,
   isRecord,
@@ -23,8 +22,8 @@ import {
   parseClientFrame,
   type ServerFrame,
   type User,
-} from "./protocol";
-import { type LagState, observeLag } from "./staleness";
+} from "./protocol.ts";
+import { type LagState, observeLag } from "./staleness.ts";
 
 interface Session {
   id: string;
@@ -47,14 +46,8 @@ export class Room extends DurableObject<Env> {
   /** Sockets we closed ourselves, so their late close events announce no second `leave`. */
   readonly #dropped = new WeakSet<WebSocket>();
   #reapedAt = 0;
-  /**
-   * Frames broadcast while a flush is due, each with the socket that must not get it. A quiet
-   * room sends every frame at once; a busy one sends each person one message per tick.
-   */
+  /** A quiet room sends every frame at once; a busy one sends each person one message per tick. */
   readonly #outbox = new Outbox<WebSocket>();
-  #flushTimer: ReturnType<typeof setTimeout> | undefined;
-  /** When the last frame went out unbatched: the next one that soon means the room is busy. */
-  #sentAt = Number.NEGATIVE_INFINITY;
   readonly #lags = new WeakMap<WebSocket, LagState>();
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -203,46 +196,32 @@ export class Room extends DurableObject<Env> {
     return this.#sessions;
   }
 
-  /**
-   * Sends to everyone but `except`. workerd's cost is per message sent, not per byte, so a busy
-   * room coalesces: when a frame follows the last one within BUSY_GAP_MS it still goes out at
-   * once but opens a flush tick, and frames arriving before the tick fires go out together, one
-   * message per person. The tick is a zero-delay timer, so it waits only for the events already
-   * queued (a room that fell behind batches more) and it ends as soon as a tick finds nothing
-   * to send. A quiet room (two people typing) never sets a timer at all: no added latency, no
-   * timer CPU, and nothing that keeps it from hibernating.
-   */
+  /** Sends to everyone but `except`: at once, or with the next flush tick while the room is busy. */
   #broadcast(frame: ServerFrame, except?: WebSocket): void {
     const text = encodeServerFrame(frame);
-    if (this.#flushTimer !== undefined) {
-      // Bounded whatever the runtime does with timers: a full queue goes out now.
-      if (this.#outbox.push(text, except)) this.#flush();
-      return;
-    }
-    // Date.now() only moves between events in workerd: frames queued back to back look 0 ms apart.
-    const now = Date.now();
-    if (now - this.#sentAt < BUSY_GAP_MS) this.#armFlush();
-    this.#sentAt = now;
-    const failed: [WebSocket, Session][] = [];
-    for (const [ws, session] of this.#live()) {
-      if (ws !== except && !trySend(ws, text)) failed.push([ws, session]);
-    }
-    for (const [ws, session] of failed) this.#drop(ws, session, 1011, "Send failed");
+    const offer = this.#outbox.offer(text, except, Date.now());
+    if (offer === "full") this.#flush();
+    if (offer !== "send" && offer !== "send-and-tick") return;
+    if (offer === "send-and-tick") this.#scheduleTick();
+    this.#deliver((ws) => (ws === except ? undefined : text));
   }
 
-  #armFlush(): void {
-    this.#flushTimer = setTimeout(() => {
-      this.#flushTimer = undefined;
-      if (this.#outbox.size > 0) this.#flush();
+  /** A zero-delay timer: it waits only for the events already queued, and ends on an empty tick. */
+  #scheduleTick(): void {
+    setTimeout(() => {
+      if (!this.#outbox.tickFired()) return;
+      this.#scheduleTick();
+      this.#flush();
     }, COALESCE_MS);
   }
 
   /** Sends everything queued, one message per person, in the order it was said. */
   #flush(): void {
-    if (this.#outbox.size === 0) return;
-    const messageFor = this.#outbox.drain();
-    // Still busy: keep ticking, so whatever arrives meanwhile (and any `leave` below) is queued.
-    if (this.#flushTimer === undefined) this.#armFlush();
+    if (this.#outbox.size > 0) this.#deliver(this.#outbox.drain());
+  }
+
+  /** The one delivery loop: each live socket gets its message, and a socket that fails is dropped. */
+  #deliver(messageFor: (ws: WebSocket) => string | undefined): void {
     const failed: [WebSocket, Session][] = [];
     for (const [ws, session] of this.#live()) {
       const message = messageFor(ws);

@@ -2,12 +2,12 @@
  * The edge: mints room links, turns away links that are unknown or expired without waking a
  * Durable Object, and hands each room's WebSockets to that room's Room object.
  */
-import { type Config, ConfigError, readConfig } from "./config";
-import { isAllowedOrigin } from "./origin";
-import { unknownRoomPage, vanishedRoomPage, withHtmlSecurityHeaders } from "./pages";
-import { checkRoomId, importRoomKey, mintRoomId, ROOM_ID_MAX_LENGTH } from "./room-id";
+import { type Config, ConfigError, readConfig } from "./config.ts";
+import { isAllowedOrigin } from "./origin.ts";
+import { unknownRoomPage, vanishedRoomPage, withHtmlSecurityHeaders } from "./pages.ts";
+import { checkRoomId, importRoomKey, mintRoomId, ROOM_ID_MAX_LENGTH } from "./room-id.ts";
 
-export { Room } from "./room";
+export { Room } from "./room.ts";
 
 export default {
   async fetch(request, env) {

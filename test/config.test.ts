@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, DEFAULTS, DEV_ROOM_SECRET, readConfig } from "../src/config";
+import { ConfigError, DEFAULTS, DEV_ROOM_SECRET, readConfig } from "../src/config.ts";
 
 describe("readConfig", () => {
   it("uses the documented defaults when nothing is set", () => {

@@ -7,7 +7,7 @@ import {
   type FloodVerdict,
   NOTICE_INTERVAL_MS,
   RATE_PER_SECOND,
-} from "../src/flood-guard";
+} from "../src/flood-guard.ts";
 
 /** Deterministic jitter, so a failure can be replayed. */
 function jitter(seed: number): () => number {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { BURST, RATE_PER_SECOND } from "../src/flood-guard";
-import type { ServerFrame } from "../src/protocol";
-import { joinMany, mintRoom, type Peer, sleep } from "./helpers";
+import { BURST, RATE_PER_SECOND } from "../src/flood-guard.ts";
+import type { ServerFrame } from "../src/protocol.ts";
+import { joinMany, mintRoom, type Peer, sleep } from "./helpers.ts";
 
 /** Reads frames until `quietMs` pass with none, and returns them. */
 async function drain(peer: Peer, quietMs = 300): Promise<ServerFrame[]> {

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { parseServerFrame } from "../src/protocol";
-import { join, joinMany, mintRoom, type Peer, sleep } from "./helpers";
+import { parseServerFrame } from "../src/protocol.ts";
+import { join, joinMany, mintRoom, type Peer, sleep } from "./helpers.ts";
 
 /** Anything a hostile or broken client could put in a frame. */
 const hostileFrame = fc.oneof(

@@ -10,7 +10,7 @@ import {
   parseServerFrame,
   parseServerMessage,
   type ServerFrame,
-} from "../src/protocol";
+} from "../src/protocol.ts";
 
 export const ORIGIN = "https://phantachat.test";
 
@@ -38,7 +38,10 @@ export class Peer {
   #closed: { code: number; reason: string } | undefined;
   #closeWaiter: (() => void) | undefined;
 
-  constructor(readonly ws: WebSocket) {
+  readonly ws: WebSocket;
+
+  constructor(ws: WebSocket) {
+    this.ws = ws;
     ws.addEventListener("message", (event) => {
       this.#inbox.push(event.data);
       this.#waiter?.();

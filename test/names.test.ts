@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { pickConnectionId, pickDefaultName } from "../src/names";
+import { pickConnectionId, pickDefaultName } from "../src/names.ts";
 
 describe("pickDefaultName", () => {
   it("gives two-word names that nobody in the room holds", () => {

@@ -11,7 +11,7 @@ import {
   parseServerMessage,
   type ServerFrame,
   utf8Length,
-} from "../src/protocol";
+} from "../src/protocol.ts";
 
 function errorOf(raw: string | ArrayBuffer): ProtocolError {
   const result = parseClientFrame(raw);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkRoomId, importRoomKey, mintRoomId, ROOM_ID_MAX_LENGTH } from "../src/room-id";
+import { checkRoomId, importRoomKey, mintRoomId, ROOM_ID_MAX_LENGTH } from "../src/room-id.ts";
 
 const key = await importRoomKey("unit-test-secret-0123456789");
 const otherKey = await importRoomKey("another-secret-0123456789");

@@ -1,9 +1,9 @@
 import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { DEFAULTS } from "../src/config";
-import { MAX_FRAME_BYTES } from "../src/protocol";
-import { join, joinMany, mintRoom, Peer, upgrade } from "./helpers";
+import { DEFAULTS } from "../src/config.ts";
+import { MAX_FRAME_BYTES } from "../src/protocol.ts";
+import { join, joinMany, mintRoom, Peer, upgrade } from "./helpers.ts";
 
 function roomStub(room: string): DurableObjectStub {
   return env.ROOMS.get(env.ROOMS.idFromName(room));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type LagState, observeLag } from "../src/staleness";
+import { type LagState, observeLag } from "../src/staleness.ts";
 
 describe("observeLag", () => {
   it("measures each frame's delay against the fastest trip, whatever the clocks' difference", () => {

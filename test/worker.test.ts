@@ -1,9 +1,9 @@
 import { listDurableObjectIds } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { readConfig } from "../src/config";
-import { checkRoomId, importRoomKey, mintRoomId } from "../src/room-id";
-import { join, mintRoom, ORIGIN, upgrade } from "./helpers";
+import { readConfig } from "../src/config.ts";
+import { checkRoomId, importRoomKey, mintRoomId } from "../src/room-id.ts";
+import { join, mintRoom, ORIGIN, upgrade } from "./helpers.ts";
 
 const config = readConfig(env);
 const key = await importRoomKey(config.roomSecret);

@@ -7,8 +7,7 @@
  * while it is down wait at most as long as they would stay on screen. Anything older would
  * arrive after it had already vanished, so it is never sent.
  */
-import { type ClientFrame, encodeClientFrame, PING, PONG, parseServerMessage, type ServerFrame } from "../protocol";
-import { RECONNECT, reconnectDelay } from "./outgoing";
+import { type ClientFrame, encodeClientFrame, PING, PONG, parseServerMessage, type ServerFrame } from "../protocol.ts";
 
 export type ConnectionState =
   | { kind: "connecting" }
@@ -24,11 +23,28 @@ export interface ConnectionOptions {
   onState(state: ConnectionState): void;
 }
 
+/** Reconnect timing: capped exponential backoff with jitter, so a deploy causes no stampede. */
+export const RECONNECT = {
+  /** First retry after 0.25–0.5 s: a blip should barely show. */
+  baseMs: 500,
+  factor: 2,
+  maxMs: 10_000,
+  /** A connection that lived this long was healthy: the next failure starts from the base again. */
+  healthyAfterMs: 5_000,
+} as const;
+
+/** Delay before reconnect attempt `attempt` (0-based); `random` is in [0, 1). */
+export function reconnectDelay(attempt: number, random: number): number {
+  const ceiling = Math.min(RECONNECT.maxMs, RECONNECT.baseMs * RECONNECT.factor ** attempt);
+  // "Equal jitter": never sooner than half the ceiling, so retries still back off.
+  return Math.round(ceiling / 2 + (ceiling / 2) * random);
+}
+
 /**
  * How often the page pings. The server drops sockets silent for HEARTBEAT_TIMEOUT_MS (90 s), and
  * a ping still unanswered when the next is due means the socket is dead, whatever the browser says.
  */
-const PING_EVERY_MS = 20_000;
+export const PING_EVERY_MS = 20_000;
 /** Most keystroke frames held back while disconnected. */
 const MAX_HELD = 256;
 
@@ -44,7 +60,10 @@ export class Connection {
   /** How long held keystrokes stay worth sending: the room's fadeMs once known. */
   maxHoldMs = 5_000;
 
-  constructor(readonly options: ConnectionOptions) {
+  readonly options: ConnectionOptions;
+
+  constructor(options: ConnectionOptions) {
+    this.options = options;
     addEventListener("online", () => this.#retryNow());
     document.addEventListener("visibilitychange", () => {
       if (document.visibilityState === "visible") this.#retryNow();

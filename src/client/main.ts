@@ -2,12 +2,12 @@
  * The chat page: wires the compose field, the room view and the connection together.
  * Nothing is kept but the name a person chose (localStorage); words live on screen for fadeMs.
  */
-import { checkText, MAX_NAME_CODE_POINTS, type ServerFrame, type User } from "../protocol";
-import { attachCompose, type Refusal } from "./compose";
-import { Connection, type ConnectionState } from "./connection";
-import { chunkText, normaliseTyped, SendPacer } from "./outgoing";
-import { RoomView } from "./room-view";
-import { copyText, drawQr } from "./share";
+import { checkText, MAX_NAME_CODE_POINTS, type ServerFrame, type User } from "../protocol.ts";
+import { attachCompose, type Refusal } from "./compose.ts";
+import { Connection, type ConnectionState } from "./connection.ts";
+import { normaliseTyped, SendLoop } from "./outgoing.ts";
+import { RoomView } from "./room-view.ts";
+import { copyText, drawQr } from "./share.ts";
 
 const NAME_KEY = "phantachat:name";
 
@@ -157,29 +157,22 @@ function updateInvite(): void {
 }
 
 // Typing: every keystroke goes out at once; only keys closer than MIN_FRAME_GAP_MS share a frame.
-// The rule is SendPacer's (outgoing.ts), which the cost model (bench/cost.ts) replays.
-const pacer = new SendPacer();
-let unsent = "";
-
-function sendTyped(): void {
-  pacer.sent(performance.now());
-  // Words said to an empty room are heard by nobody: they stay on your screen and never go on
-  // the wire, which spares the room a request for every keystroke (docs/cost.md).
+// The loop is outgoing.ts's SendLoop, which the cost model (bench/) replays.
+const sendLoop = new SendLoop({
+  now: () => performance.now(),
   // `at` lets an overloaded room shed what would reach the others only after fading (protocol.md).
-  const at = Math.round(performance.timeOrigin + performance.now());
-  if (view.othersCount > 0) for (const text of chunkText(unsent)) connection.send({ type: "keys", text, at });
-  unsent = "";
-}
+  stamp: () => Math.round(performance.timeOrigin + performance.now()),
+  setTimer: (run, ms) => setTimeout(run, ms),
+  send: (frame) => connection.send(frame),
+  isHeard: () => view.othersCount > 0,
+});
 
 attachCompose(compose, {
   onText(raw) {
     const text = normaliseTyped(raw);
     if (!text) return;
     if (me) view.say(me.id, text);
-    unsent += text;
-    const wait = pacer.typed(performance.now());
-    if (wait === 0) sendTyped();
-    else if (wait !== null) setTimeout(sendTyped, wait);
+    sendLoop.type(text);
   },
   onRefused: refuse,
 });

@@ -1,18 +1,11 @@
 /**
- * What the page does to typed text before it goes on the wire: make it something the server
- * accepts (no control characters but newline, well-formed Unicode), decide when it is sent
- * (SendPacer) and cut it into frames of at most KEYS_CHUNK_CODE_POINTS. An IME commit or
- * dictation can hand over a long string at once. Pure, so it is tested in test/outgoing.test.ts.
- *
- * This file imports nothing, so Node can run it as it is: the cost model (bench/cost.ts) uses the
- * page's own send rule. src/protocol.ts is written for the bundler and Node cannot load it.
+ * What the page does with typed text on its way to the wire: make it something the server
+ * accepts (normaliseTyped), decide when it is sent (SendPacer), cut it into frames (chunkText),
+ * and the send loop that joins them (SendLoop). Pure and clock-injected, so the page drives it
+ * for real, the cost model (bench/) replays typing traces through it, and test/outgoing.test.ts
+ * checks it without a browser.
  */
-
-/**
- * Most code points in one `keys` frame: MAX_KEYS_CODE_POINTS of src/protocol.ts, repeated here
- * (see above); test/outgoing.test.ts checks that the two agree.
- */
-export const KEYS_CHUNK_CODE_POINTS = 64;
+import { isControlCode, MAX_KEYS_CODE_POINTS } from "../protocol.ts";
 
 /** Normalises typed text: CR/CRLF become newlines, tabs become spaces, other controls go. */
 export function normaliseTyped(text: string): string {
@@ -20,13 +13,13 @@ export function normaliseTyped(text: string): string {
   for (const ch of text.toWellFormed().replace(/\r\n?/g, "\n")) {
     const c = ch.charCodeAt(0);
     if (c === 0x09) out += " ";
-    else if (c === 0x0a || (c >= 0x20 && c < 0x7f) || c > 0x9f) out += ch;
+    else if (!isControlCode(c, true)) out += ch;
   }
   return out;
 }
 
 /** Splits text into chunks of at most `max` code points, never inside a surrogate pair. */
-export function chunkText(text: string, max = KEYS_CHUNK_CODE_POINTS): string[] {
+export function chunkText(text: string, max = MAX_KEYS_CODE_POINTS): string[] {
   const chunks: string[] = [];
   let current = "";
   let count = 0;
@@ -84,6 +77,64 @@ export class SendPacer {
   }
 }
 
+/** A `keys` frame as the send loop hands it to the connection. */
+export interface KeysFrame {
+  type: "keys";
+  text: string;
+  at: number;
+}
+
+export interface SendLoopOptions {
+  /** Monotonic time in ms, for pacing (performance.now() on the page). */
+  now(): number;
+  /** The time put on each frame as `at` (protocol.md: what a room sheds by). */
+  stamp(): number;
+  /** Runs `run` once after `ms`. */
+  setTimer(run: () => void, ms: number): void;
+  /** Puts one frame on the wire. */
+  send(frame: KeysFrame): void;
+  /**
+   * False while nobody else is in the room: words said to an empty room are heard by nobody, so
+   * they stay on the typist's screen and never go on the wire, which spares the room a billed
+   * message per keystroke (docs/cost.md).
+   */
+  isHeard(): boolean;
+  minGapMs?: number;
+}
+
+/**
+ * The page's send loop: every keystroke goes out at once, and only keys closer together than
+ * the pacer's gap share a frame (SendPacer), cut into frames the server accepts (chunkText).
+ */
+export class SendLoop {
+  readonly #options: SendLoopOptions;
+  readonly #pacer: SendPacer;
+  /** Typed and not yet sent: held for the pacer's timer. */
+  #unsent = "";
+
+  constructor(options: SendLoopOptions) {
+    this.#options = options;
+    this.#pacer = new SendPacer(options.minGapMs);
+  }
+
+  /** Text was typed (already normalised). */
+  type(text: string): void {
+    if (!text) return;
+    this.#unsent += text;
+    const wait = this.#pacer.typed(this.#options.now());
+    if (wait === 0) this.#sendUnsent();
+    else if (wait !== null) this.#options.setTimer(() => this.#sendUnsent(), wait);
+  }
+
+  #sendUnsent(): void {
+    const { now, stamp, send, isHeard } = this.#options;
+    this.#pacer.sent(now());
+    const at = stamp();
+    if (isHeard()) for (const text of chunkText(this.#unsent)) send({ type: "keys", text, at });
+    this.#unsent = "";
+  }
+}
+
 /** Text that reaches the wire (or the compose field) at a time, in ms. */
 export interface Timed {
   at: number;
@@ -92,45 +143,37 @@ export interface Timed {
 
 /**
  * The frames the page sends for a trace of typed text (each item one `onText`, already
- * normalised, in time order), with timers that fire on time: SendPacer's rule plus chunkText.
+ * normalised, in time order): the real SendLoop, replayed on a virtual clock whose timers fire on
+ * time. Used by the cost model.
  */
 export function paceTyping(typed: readonly Timed[], minGapMs = MIN_FRAME_GAP_MS): Timed[] {
-  const pacer = new SendPacer(minGapMs);
   const frames: Timed[] = [];
-  let unsent = "";
-  let dueAt: number | undefined;
-  const send = (at: number) => {
-    pacer.sent(at);
-    for (const text of chunkText(unsent)) frames.push({ at, text });
-    unsent = "";
-    dueAt = undefined;
+  let clock = 0;
+  let timer: { at: number; run: () => void } | undefined;
+  const loop = new SendLoop({
+    now: () => clock,
+    stamp: () => clock,
+    setTimer: (run, ms) => {
+      timer = { at: clock + ms, run };
+    },
+    send: ({ at, text }) => frames.push({ at, text }),
+    isHeard: () => true,
+    minGapMs,
+  });
+  const fireTimerDueBy = (at: number) => {
+    if (timer === undefined || timer.at > at) return;
+    const { at: dueAt, run } = timer;
+    timer = undefined;
+    clock = dueAt;
+    run();
   };
   for (const { at, text } of typed) {
     if (!text) continue;
     // A timer that is due by now has fired before this input arrives.
-    if (dueAt !== undefined && dueAt <= at) send(dueAt);
-    unsent += text;
-    const wait = pacer.typed(at);
-    if (wait === 0) send(at);
-    else if (wait !== null) dueAt = at + wait;
+    fireTimerDueBy(at);
+    clock = at;
+    loop.type(text);
   }
-  if (dueAt !== undefined) send(dueAt);
+  fireTimerDueBy(Number.POSITIVE_INFINITY);
   return frames;
-}
-
-/** Reconnect timing: capped exponential backoff with jitter, so a deploy causes no stampede. */
-export const RECONNECT = {
-  /** First retry after 0.25–0.5 s: a blip should barely show. */
-  baseMs: 500,
-  factor: 2,
-  maxMs: 10_000,
-  /** A connection that lived this long was healthy: the next failure starts from the base again. */
-  healthyAfterMs: 5_000,
-} as const;
-
-/** Delay before reconnect attempt `attempt` (0-based); `random` is in [0, 1). */
-export function reconnectDelay(attempt: number, random: number): number {
-  const ceiling = Math.min(RECONNECT.maxMs, RECONNECT.baseMs * RECONNECT.factor ** attempt);
-  // "Equal jitter": never sooner than half the ceiling, so retries still back off.
-  return Math.round(ceiling / 2 + (ceiling / 2) * random);
 }

@@ -6,7 +6,14 @@
  * Words fade and are removed `fadeMs` after they arrived, on a timer of their own, so they
  * vanish on time with reduced motion too, where there is no fade animation.
  */
-import type { Peer, User } from "../protocol";
+import type { Peer, User } from "../protocol.ts";
+
+export interface RoomElements {
+  lanes: HTMLElement;
+  people: HTMLUListElement;
+  notices: HTMLElement;
+  spoken: HTMLElement;
+}
 
 interface Person extends Peer {
   color: number;
@@ -34,14 +41,11 @@ export class RoomView {
   readonly #reducedMotion = matchMedia("(prefers-reduced-motion: reduce)");
   readonly #speech = new Map<string, { text: string; timer: ReturnType<typeof setTimeout> | undefined }>();
 
-  constructor(
-    readonly els: {
-      lanes: HTMLElement;
-      people: HTMLUListElement;
-      notices: HTMLElement;
-      spoken: HTMLElement;
-    },
-  ) {}
+  readonly els: RoomElements;
+
+  constructor(els: RoomElements) {
+    this.els = els;
+  }
 
   /** Starts over from a welcome: the people in it are the room, as of now. */
   reset(me: User, peers: Peer[]): void {

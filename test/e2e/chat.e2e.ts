@@ -4,8 +4,8 @@
  */
 import type { Browser } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
-import { isRecord } from "../../src/protocol";
-import { importRoomKey, mintRoomId } from "../../src/room-id";
+import { isRecord } from "../../src/protocol.ts";
+import { importRoomKey, mintRoomId } from "../../src/room-id.ts";
 import { browserPath, launchBrowser } from "./browser.ts";
 import { E2E_VARS } from "./dev-server.ts";
 import {

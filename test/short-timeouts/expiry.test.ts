@@ -1,8 +1,8 @@
 /** Runs with ROOM_TTL_SECONDS = 3 (see vitest.config.ts), so links expire within seconds. */
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { readConfig } from "../../src/config";
-import { joinMany, mintRoom, ORIGIN, sleep, upgrade } from "../helpers";
+import { readConfig } from "../../src/config.ts";
+import { joinMany, mintRoom, ORIGIN, sleep, upgrade } from "../helpers.ts";
 
 describe("room expiry (ROOM_TTL_SECONDS = 3)", () => {
   it("runs with the short TTL it was written for", () => {

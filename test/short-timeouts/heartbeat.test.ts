@@ -1,8 +1,8 @@
 /** Runs with HEARTBEAT_TIMEOUT_MS = 1500 (see vitest.config.ts), so silent sockets die within seconds. */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { DEFAULTS, readConfig } from "../../src/config";
-import { join, joinMany, mintRoom, type Peer, sleep } from "../helpers";
+import { DEFAULTS, readConfig } from "../../src/config.ts";
+import { join, joinMany, mintRoom, type Peer, sleep } from "../helpers.ts";
 
 /** Pings every 300 ms until stopped, reading the pongs, like the page's heartbeat. */
 function heartbeat(peer: Peer): () => Promise<void> {
