@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { basename, join, resolve } from "node:path";
-import { startDevServer, stopGroup } from "../test/e2e/dev-server.ts";
+import { startDevServer, stopGroup } from "../scripts/dev-server.ts";
 
 export const ROOT = resolve(import.meta.dirname, "..");
 export const SERVER_CPU = 0;

@@ -4,9 +4,9 @@
  * Run: npm run screenshots (starts its own `wrangler dev`; needs Chromium).
  */
 import { resolve } from "node:path";
-import { launchBrowser } from "../test/e2e/browser.ts";
-import { startDevServer } from "../test/e2e/dev-server.ts";
-import { enterRoom, newRoomUrl, type Person } from "../test/e2e/people.ts";
+import { launchBrowser } from "./browser.ts";
+import { startDevServer } from "./dev-server.ts";
+import { enterRoom, newRoomUrl, type Person } from "./people.ts";
 
 const docs = resolve(import.meta.dirname, "../docs");
 // Long fades, so the picture catches everyone mid-sentence.

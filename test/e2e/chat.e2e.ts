@@ -4,10 +4,7 @@
  */
 import type { Browser } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
-import { isRecord } from "../../src/protocol.ts";
-import { importRoomKey, mintRoomId } from "../../src/room-id.ts";
-import { browserPath, launchBrowser } from "./browser.ts";
-import { E2E_VARS } from "./dev-server.ts";
+import { browserPath, launchBrowser } from "../../scripts/browser.ts";
 import {
   closeAll,
   enterRoom,
@@ -20,7 +17,10 @@ import {
   waitConnected,
   waitForLaneText,
   waitForPeople,
-} from "./people.ts";
+} from "../../scripts/people.ts";
+import { isRecord } from "../../src/protocol.ts";
+import { importRoomKey, mintRoomId } from "../../src/room-id.ts";
+import { E2E_VARS } from "./settings.ts";
 
 const FADE_MS = Number(E2E_VARS.FADE_MS);
 const baseUrl = inject("baseUrl");

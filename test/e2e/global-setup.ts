@@ -1,6 +1,7 @@
 /** Starts one `wrangler dev` for all browser tests and hands its URL to them. */
 import type { TestProject } from "vitest/node";
-import { startDevServer } from "./dev-server.ts";
+import { startDevServer } from "../../scripts/dev-server.ts";
+import { E2E_VARS } from "./settings.ts";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -9,7 +10,7 @@ declare module "vitest" {
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const server = await startDevServer();
+  const server = await startDevServer(E2E_VARS);
   project.provide("baseUrl", server.url);
   return server.stop;
 }

@@ -4,8 +4,7 @@
  */
 import type { Browser } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
-import { browserPath, launchBrowser } from "./browser.ts";
-import { E2E_VARS } from "./dev-server.ts";
+import { browserPath, launchBrowser } from "../../scripts/browser.ts";
 import {
   closeAll,
   enterRoom,
@@ -17,8 +16,9 @@ import {
   waitConnected,
   waitForLaneText,
   waitForPeople,
-} from "./people.ts";
+} from "../../scripts/people.ts";
 import { type CuttableProxy, startProxy } from "./proxy.ts";
+import { E2E_VARS } from "./settings.ts";
 
 const FADE_MS = Number(E2E_VARS.FADE_MS);
 let browser: Browser;

@@ -1,6 +1,7 @@
 /**
  * Starts the real app under `wrangler dev` (workerd, offline) on a free port, and stops its whole
- * process group afterwards. Used by the browser tests' global setup.
+ * process group afterwards. Used by the browser tests, the benchmark and the screenshot script,
+ * each with its own settings.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { resolve } from "node:path";
@@ -19,19 +20,12 @@ export interface DevServerOptions {
   cpu?: number | undefined;
 }
 
-/** Settings the browser tests run with: short fades and a small room, so they finish quickly. */
-export const E2E_VARS = {
-  FADE_MS: "2000",
-  MAX_PEERS: "3",
-  ROOM_SECRET: "e2e-secret-not-for-production",
-  ROOM_TTL_SECONDS: "86400",
-} as const;
-
+/** Starts `wrangler dev` with `vars` given as `--var` (they override wrangler.toml's). */
 export async function startDevServer(
-  vars: Record<string, string> = E2E_VARS,
+  vars: Readonly<Record<string, string>>,
   options: DevServerOptions = {},
 ): Promise<DevServer> {
-  const root = resolve(import.meta.dirname, "../..");
+  const root = resolve(import.meta.dirname, "..");
   const args = ["dev", "--ip", "127.0.0.1", "--port", "0", "--inspector-port", "0", "--log-level", "info"];
   if (options.config) args.push("--config", options.config);
   for (const [name, value] of Object.entries(vars)) args.push("--var", `${name}:${value}`);
