@@ -1,13 +1,16 @@
 /**
  * Phantachat wire protocol v1: the contract between a room and every client, shared by the
- * Worker, the Room and the page so that no side can drift. docs/protocol.md is the prose
+ * Room, the page, the tests and the benchmark so that no side can drift. docs/protocol.md is the prose
  * version of this file; change both together.
  *
  * Everything that arrives from the wire is `unknown` until a parser here has narrowed it field
  * by field. Nothing is cast.
  */
 
-/** Bumped only for changes an old client cannot ignore; new optional fields do not bump it. */
+/**
+ * Bumped only for changes an old client cannot ignore; new optional fields do not bump it. Sent
+ * in `welcome`, so a page that was loaded before a deploy can tell that it must reload.
+ */
 export const PROTOCOL_VERSION = 1;
 
 /** Any frame over this many bytes (UTF-8) is refused with `too_large` before it is parsed. */
@@ -38,16 +41,52 @@ export type ClientFrame =
    */
   { type: "keys"; text: string; at?: number } | { type: "name"; name: string } | { type: "away"; away: boolean };
 
-export type ErrorCode = "bad_frame" | "too_large" | "rate_limited" | "room_full";
+/**
+ * Every error code a room sends, once. Adding one fails to compile until every client's
+ * exhaustive switch handles it (the page's in src/client/main.ts).
+ */
+export const ERROR_CODES = ["bad_frame", "too_large", "rate_limited", "room_full"] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export function isErrorCode(v: unknown): v is ErrorCode {
+  return ERROR_CODES.some((code) => code === v);
+}
+
+/**
+ * Every close the room makes, with its code (RFC 6455 §7.4) and reason. Any other close a client
+ * sees is the network's or the runtime's (1006 for a dead connection, for example).
+ */
+export const CLOSES = {
+  /** Sent after `error` `room_full`: final, do not retry. */
+  roomFull: { code: 1008, reason: "Room full" },
+  /** The socket stayed over the flood limit for too long. */
+  flood: { code: 1008, reason: "Too many frames for too long" },
+  /** Neither a ping nor a frame for HEARTBEAT_TIMEOUT_MS: the room treats the socket as dead. */
+  noHeartbeat: { code: 1001, reason: "No heartbeat" },
+  /** Sending to the socket failed; it is already closing. */
+  sendFailed: { code: 1011, reason: "Send failed" },
+  /** Our bug while handling this socket's frame; only this socket is cut. */
+  internal: { code: 1011, reason: "Internal error" },
+} as const satisfies Record<string, { code: number; reason: string }>;
+export type CloseKind = keyof typeof CLOSES;
 
 export type ServerFrame =
-  | { type: "welcome"; you: User; peers: Peer[]; fadeMs: number; maxPeers: number }
+  | { type: "welcome"; version: number; you: User; peers: Peer[]; fadeMs: number; maxPeers: number }
   | { type: "join"; user: User }
   | { type: "leave"; user: User }
   | { type: "keys"; from: string; text: string; seq: number }
   | { type: "name"; user: User; oldName: string }
   | { type: "away"; user: User; away: boolean }
   | { type: "error"; code: ErrorCode; message: string };
+
+/** What a busy room sends instead of several frames: one message for one recipient. */
+export interface Batch {
+  type: "batch";
+  frames: ServerFrame[];
+}
+
+/** One WebSocket message from a room: a frame, or a batch of frames (parseServerMessage). */
+export type ServerMessage = ServerFrame | Batch;
 
 /** Why a client frame was refused; `message` is for humans and never echoes the frame. */
 export class ProtocolError {
@@ -119,8 +158,9 @@ function toServerFrame(v: unknown): ServerFrame | null {
       const you = toUser(v.you);
       const peers = Array.isArray(v.peers) ? v.peers.map(toPeer) : null;
       if (!you || !peers || peers.some((p) => p === null)) return null;
-      if (!isCount(v.fadeMs) || !isCount(v.maxPeers)) return null;
-      return { type: "welcome", you, peers: peers.filter((p) => p !== null), fadeMs: v.fadeMs, maxPeers: v.maxPeers };
+      if (!isCount(v.version) || !isCount(v.fadeMs) || !isCount(v.maxPeers)) return null;
+      const { version, fadeMs, maxPeers } = v;
+      return { type: "welcome", version, you, peers: peers.filter((p) => p !== null), fadeMs, maxPeers };
     }
     case "join":
     case "leave": {
@@ -169,7 +209,8 @@ export function parseServerMessage(raw: unknown): ServerFrame[] {
   return frames;
 }
 
-const BATCH_PREFIX = '{"type":"batch","frames":[';
+/** How every encoded Batch starts (`{"type":"batch","frames":[`), so frames are not encoded twice. */
+const BATCH_PREFIX = JSON.stringify({ type: "batch", frames: [] } satisfies Batch).slice(0, -2);
 
 /**
  * Wraps already-encoded frames into one `batch` message, without parsing them again. A busy room
@@ -263,10 +304,6 @@ export function isRecord(v: unknown): v is Record<string, unknown> {
 
 function isCount(v: unknown): v is number {
   return typeof v === "number" && Number.isSafeInteger(v) && v >= 0;
-}
-
-function isErrorCode(v: unknown): v is ErrorCode {
-  return v === "bad_frame" || v === "too_large" || v === "rate_limited" || v === "room_full";
 }
 
 function toUser(v: unknown): User | null {

@@ -8,6 +8,7 @@
  * id at that time, so a forged or altered id is refused and expiry cannot be pushed back.
  */
 import Hashids from "hashids";
+import type { Config } from "./config.ts";
 
 /**
  * Longest id we mint or accept. hashids writes one number as a lottery character plus digits in
@@ -62,6 +63,28 @@ export function importRoomKey(secret: string): Promise<CryptoKey> {
   return crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, [
     "sign",
   ]);
+}
+
+let cachedKey: { secret: string; key: Promise<CryptoKey> } | undefined;
+let warnedDevSecret = false;
+
+/**
+ * The HMAC key for this deployment's room ids, imported once per isolate. Warns once in the log
+ * when a deployment that is not on this machine signs with the public development key.
+ */
+export function roomKey(config: Config, hostname: string): Promise<CryptoKey> {
+  if (config.usesDevSecret && !warnedDevSecret && !isLocalHost(hostname)) {
+    warnedDevSecret = true;
+    console.warn("ROOM_SECRET is not set: room links are signed with the public development key (see README).");
+  }
+  if (cachedKey?.secret !== config.roomSecret) {
+    cachedKey = { secret: config.roomSecret, key: importRoomKey(config.roomSecret) };
+  }
+  return cachedKey.key;
+}
+
+function isLocalHost(hostname: string): boolean {
+  return hostname === "localhost" || hostname === "127.0.0.1" || hostname === "[::1]";
 }
 
 /** The id's number, or null unless `id` is exactly what hashids writes for a 128-bit number. */

@@ -2,10 +2,10 @@
  * One room: holds its people's WebSockets and relays their keystrokes to each other.
  *
  * Built for hibernation, so an idle room costs nothing: sockets are accepted with the
- * Hibernation API, pings are answered by the runtime without waking us, and there are no timers.
- * Each socket's session (id, name, away, seq, flood state) lives in its attachment, which is
- * the only state that survives eviction. Nothing is ever written to storage: the room relays
- * and forgets.
+ * Hibernation API, pings are answered by the runtime without waking us, and the only timer is
+ * the zero-delay flush tick of a room that is busy right now (src/outbox.ts). Each socket's
+ * session (id, name, away, seq, flood state) lives in its attachment, which is the only state
+ * that survives eviction. Nothing is ever written to storage: the room relays and forgets.
  */
 import { DurableObject } from "cloudflare:workers";
 import { type Config, readConfig } from "./config.ts";
@@ -13,11 +13,14 @@ import { admitFrame, createFloodState, type FloodState } from "./flood-guard.ts"
 import { pickConnectionId, pickDefaultName } from "./names.ts";
 import { COALESCE_MS, Outbox } from "./outbox.ts";
 import {
+  CLOSES,
+  type CloseKind,
   encodeServerFrame,
   isRecord,
   type Peer,
   PING,
   PONG,
+  PROTOCOL_VERSION,
   ProtocolError,
   parseClientFrame,
   type ServerFrame,
@@ -71,7 +74,7 @@ export class Room extends DurableObject<Env> {
       // 101 response goes out lingers for about 10 s before the client sees the close.
       server.accept();
       server.send(encodeServerFrame({ type: "error", code: "room_full", message: "This room is full." }));
-      server.close(1008, "Room full");
+      server.close(CLOSES.roomFull.code, CLOSES.roomFull.reason);
       return new Response(null, { status: 101, webSocket: client });
     }
 
@@ -91,6 +94,7 @@ export class Room extends DurableObject<Env> {
     sessions.set(server, session);
     this.#send(server, {
       type: "welcome",
+      version: PROTOCOL_VERSION,
       you: userOf(session),
       peers,
       fadeMs: this.#config.fadeMs,
@@ -109,7 +113,7 @@ export class Room extends DurableObject<Env> {
     } catch (error) {
       // Our bug, not the client's: log who it hit (never what they typed) and cut only them.
       console.error(`room ${this.#logId()} conn ${session.id}: frame handler failed`, error);
-      this.#drop(ws, session, 1011, "Internal error");
+      this.#drop(ws, session, "internal");
     }
   }
 
@@ -134,7 +138,7 @@ export class Room extends DurableObject<Env> {
     // Flood control comes before parsing, so a flood of garbage is as cheap as a flood of keys.
     const verdict = admitFrame(session.flood, now);
     if (verdict === "close") {
-      this.#drop(ws, session, 1008, "Too many frames for too long");
+      this.#drop(ws, session, "flood");
       return;
     }
     if (verdict === "notify") {
@@ -227,7 +231,7 @@ export class Room extends DurableObject<Env> {
       const message = messageFor(ws);
       if (message !== undefined && !trySend(ws, message)) failed.push([ws, session]);
     }
-    for (const [ws, session] of failed) this.#drop(ws, session, 1011, "Send failed");
+    for (const [ws, session] of failed) this.#drop(ws, session, "sendFailed");
   }
 
   #send(ws: WebSocket, frame: ServerFrame): void {
@@ -235,16 +239,16 @@ export class Room extends DurableObject<Env> {
       ws.send(encodeServerFrame(frame));
     } catch {
       const session = this.#live().get(ws);
-      if (session) this.#drop(ws, session, 1011, "Send failed");
+      if (session) this.#drop(ws, session, "sendFailed");
     }
   }
 
   /** Closes a socket on our side and tells everyone else that its person left. */
-  #drop(ws: WebSocket, session: Session, code: number, reason: string): void {
+  #drop(ws: WebSocket, session: Session, why: CloseKind): void {
     if (!this.#live().delete(ws)) return;
     this.#dropped.add(ws);
     try {
-      ws.close(code, reason);
+      ws.close(CLOSES[why].code, CLOSES[why].reason);
     } catch {
       // Already closing or closed: there is nobody left on it to tell.
     }
@@ -273,7 +277,7 @@ export class Room extends DurableObject<Env> {
     this.#reapedAt = now;
     for (const [ws, session] of this.#live()) {
       const pingedAt = this.ctx.getWebSocketAutoResponseTimestamp(ws)?.getTime() ?? 0;
-      if (now - Math.max(pingedAt, session.seenAt) > timeout) this.#drop(ws, session, 1001, "No heartbeat");
+      if (now - Math.max(pingedAt, session.seenAt) > timeout) this.#drop(ws, session, "noHeartbeat");
     }
   }
 

@@ -2,10 +2,10 @@
  * The edge: mints room links, turns away links that are unknown or expired without waking a
  * Durable Object, and hands each room's WebSockets to that room's Room object.
  */
-import { type Config, ConfigError, readConfig } from "./config.ts";
+import { ConfigError, readConfig } from "./config.ts";
 import { isAllowedOrigin } from "./origin.ts";
 import { unknownRoomPage, vanishedRoomPage, withHtmlSecurityHeaders } from "./pages.ts";
-import { checkRoomId, importRoomKey, mintRoomId, ROOM_ID_MAX_LENGTH } from "./room-id.ts";
+import { checkRoomId, mintRoomId, ROOM_ID_MAX_LENGTH, roomKey } from "./room-id.ts";
 
 export { Room } from "./room.ts";
 
@@ -30,7 +30,7 @@ async function route(request: Request, env: Env): Promise<Response> {
 
   if (url.pathname === "/" && !upgrade) {
     if (!isGet) return methodNotAllowed();
-    const room = await mintRoomId(await roomKey(config, url), Date.now());
+    const room = await mintRoomId(await roomKey(config, url.hostname), Date.now());
     // Never cached: a shared cached redirect would put strangers in one room.
     return new Response(null, {
       status: 303,
@@ -41,7 +41,7 @@ async function route(request: Request, env: Env): Promise<Response> {
   const room = /^\/([^/]+)$/.exec(url.pathname)?.[1] ?? "";
   const check =
     room.length > 0 && room.length <= ROOM_ID_MAX_LENGTH
-      ? await checkRoomId(room, await roomKey(config, url), Date.now(), config.roomTtlSeconds)
+      ? await checkRoomId(room, await roomKey(config, url.hostname), Date.now(), config.roomTtlSeconds)
       : null;
   if (!check || check.status === "unknown") {
     return upgrade ? new Response("No such room", { status: 404 }) : unknownRoomPage();
@@ -63,23 +63,4 @@ async function route(request: Request, env: Env): Promise<Response> {
 
 function methodNotAllowed(): Response {
   return new Response("Method not allowed", { status: 405, headers: { Allow: "GET, HEAD" } });
-}
-
-let cachedKey: { secret: string; key: Promise<CryptoKey> } | undefined;
-let warnedDevSecret = false;
-
-/** The HMAC key for room ids, imported once per isolate. */
-function roomKey(config: Config, url: URL): Promise<CryptoKey> {
-  if (config.usesDevSecret && !warnedDevSecret && !isLocalHost(url.hostname)) {
-    warnedDevSecret = true;
-    console.warn("ROOM_SECRET is not set: room links are signed with the public development key (see README).");
-  }
-  if (cachedKey?.secret !== config.roomSecret) {
-    cachedKey = { secret: config.roomSecret, key: importRoomKey(config.roomSecret) };
-  }
-  return cachedKey.key;
-}
-
-function isLocalHost(hostname: string): boolean {
-  return hostname === "localhost" || hostname === "127.0.0.1" || hostname === "[::1]";
 }

@@ -1,10 +1,14 @@
 import { describe, expect, it } from "vitest";
 import {
+  CLOSES,
   type ClientFrame,
   checkText,
+  ERROR_CODES,
   encodeBatch,
   encodeServerFrame,
+  isErrorCode,
   MAX_FRAME_BYTES,
+  PROTOCOL_VERSION,
   ProtocolError,
   parseClientFrame,
   parseServerFrame,
@@ -154,6 +158,7 @@ describe("parseServerFrame", () => {
   const frames: ServerFrame[] = [
     {
       type: "welcome",
+      version: PROTOCOL_VERSION,
       you: { id: "a", name: "A" },
       peers: [{ id: "b", name: "B", away: true }],
       fadeMs: 5000,
@@ -166,6 +171,15 @@ describe("parseServerFrame", () => {
     { type: "away", user: { id: "b", name: "B" }, away: false },
     { type: "error", code: "rate_limited", message: "slow down" },
   ];
+
+  it("knows every error code and close of the protocol, and nothing else", () => {
+    for (const code of ERROR_CODES) expect(isErrorCode(code)).toBe(true);
+    expect(isErrorCode("teapot")).toBe(false);
+    for (const { code, reason } of Object.values(CLOSES)) {
+      expect([1001, 1008, 1011]).toContain(code);
+      expect(reason.length).toBeLessThanOrEqual(123);
+    }
+  });
 
   it("round-trips every server frame through encodeServerFrame", () => {
     for (const frame of frames) expect(parseServerFrame(encodeServerFrame(frame))).toEqual(frame);

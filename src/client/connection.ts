@@ -74,6 +74,15 @@ export class Connection {
     this.#connect();
   }
 
+  /** Closes for good: no reconnects, nothing held. */
+  stop(): void {
+    this.#final = true;
+    this.#held = [];
+    clearTimeout(this.#retryTimer);
+    this.#stopHeartbeat();
+    this.#ws?.close(1000, "Bye");
+  }
+
   get isOpen(): boolean {
     return this.#ws?.readyState === WebSocket.OPEN;
   }

@@ -2,7 +2,14 @@
  * The chat page: wires the compose field, the room view and the connection together.
  * Nothing is kept but the name a person chose (localStorage); words live on screen for fadeMs.
  */
-import { checkText, MAX_NAME_CODE_POINTS, type ServerFrame, type User } from "../protocol.ts";
+import {
+  checkText,
+  type ErrorCode,
+  MAX_NAME_CODE_POINTS,
+  PROTOCOL_VERSION,
+  type ServerFrame,
+  type User,
+} from "../protocol.ts";
 import { attachCompose, type Refusal } from "./compose.ts";
 import { Connection, type ConnectionState } from "./connection.ts";
 import { normaliseTyped, SendLoop } from "./outgoing.ts";
@@ -59,6 +66,12 @@ const connection = new Connection({
 function onFrame(frame: ServerFrame): void {
   switch (frame.type) {
     case "welcome": {
+      if (frame.version !== PROTOCOL_VERSION) {
+        // A deploy changed the protocol under this page: its frames might be misread either way.
+        connection.stop();
+        end("outdated", "Phantachat was updated", "Reload this page to keep talking in this room.");
+        return;
+      }
       me = frame.you;
       view.fadeMs = frame.fadeMs;
       connection.maxHoldMs = frame.fadeMs;
@@ -96,12 +109,28 @@ function onFrame(frame: ServerFrame): void {
       view.setAway(frame.user, frame.away);
       return;
     case "error":
-      // room_full ends the connection; the state change says it.
-      if (frame.code === "rate_limited") view.notice("Too fast: some keystrokes were not sent.");
-      else if (frame.code !== "room_full") view.notice(`Not sent: ${frame.message}`);
+      onError(frame.code, frame.message);
       return;
     default:
       frame satisfies never;
+  }
+}
+
+/** Every error code is handled here: a new one fails to compile until this switch says what to show. */
+function onError(code: ErrorCode, message: string): void {
+  switch (code) {
+    case "rate_limited":
+      view.notice("Too fast: some keystrokes were not sent.");
+      return;
+    case "bad_frame":
+    case "too_large":
+      view.notice(`Not sent: ${message}`);
+      return;
+    case "room_full":
+      // The connection ends with it; the state change says so.
+      return;
+    default:
+      code satisfies never;
   }
 }
 
