@@ -150,8 +150,8 @@ export function parseServerFrame(raw: unknown): ServerFrame | null {
   return typeof raw === "string" ? toServerFrame(parseJson(raw)) : null;
 }
 
-/** Narrows a parsed JSON value into a server frame, or null. */
-function toServerFrame(v: unknown): ServerFrame | null {
+/** Narrows one parsed JSON value into a server frame, or null when it is not a well-formed one. */
+export function toServerFrame(v: unknown): ServerFrame | null {
   if (!isRecord(v)) return null;
   switch (v.type) {
     case "welcome": {
@@ -194,19 +194,25 @@ function toServerFrame(v: unknown): ServerFrame | null {
  * newer server), so the result may be empty.
  */
 export function parseServerMessage(raw: unknown): ServerFrame[] {
-  if (typeof raw !== "string") return [];
-  if (!raw.startsWith(BATCH_PREFIX)) {
-    const frame = parseServerFrame(raw);
-    return frame ? [frame] : [];
-  }
-  const v = parseJson(raw);
-  if (!isRecord(v) || !Array.isArray(v.frames)) return [];
   const frames: ServerFrame[] = [];
-  for (const item of v.frames) {
+  for (const item of splitServerMessage(raw)?.items ?? []) {
     const frame = toServerFrame(item);
     if (frame) frames.push(frame);
   }
   return frames;
+}
+
+/**
+ * The parsed JSON values one server message holds, not yet checked as frames: the message
+ * itself, or the items of a batch. Null when the message is not JSON text. For clients that
+ * want to see what parseServerMessage would skip (the tests do).
+ */
+export function splitServerMessage(raw: unknown): { batch: boolean; items: unknown[] } | null {
+  if (typeof raw !== "string") return null;
+  const v = parseJson(raw);
+  if (v === undefined) return null;
+  if (raw.startsWith(BATCH_PREFIX) && isRecord(v) && Array.isArray(v.frames)) return { batch: true, items: v.frames };
+  return { batch: false, items: [v] };
 }
 
 /** How every encoded Batch starts (`{"type":"batch","frames":[`), so frames are not encoded twice. */

@@ -6,10 +6,9 @@ import { exports } from "cloudflare:workers";
 import {
   type ClientFrame,
   encodeClientFrame,
-  isRecord,
-  parseServerFrame,
-  parseServerMessage,
   type ServerFrame,
+  splitServerMessage,
+  toServerFrame,
 } from "../src/protocol.ts";
 
 export const ORIGIN = "https://phantachat.test";
@@ -85,18 +84,15 @@ export class Peer {
     const unread = this.#unread.shift();
     if (unread) return unread;
     const raw = await this.nextRaw(timeoutMs);
-    const frame = parseServerFrame(raw);
-    if (frame) return frame;
-    // A batch: every frame in it must be well-formed, and there must be more than one.
-    const items = typeof raw === "string" ? parseBatchItems(raw) : null;
-    const frames = parseServerMessage(raw);
-    if (!items || items.length < 2 || frames.length !== items.length) {
+    // Every frame must be well-formed, and a batch must hold more than one.
+    const split = splitServerMessage(raw);
+    const frames = split?.items.map(toServerFrame) ?? [];
+    const [first, ...rest] = frames;
+    if (!split || !first || frames.some((f) => f === null) || (split.batch && frames.length < 2)) {
       throw new Error(`server sent a message outside the protocol: ${String(raw)}`);
     }
-    this.batches++;
-    this.#unread.push(...frames.slice(1));
-    const first = frames[0];
-    if (!first) throw new Error("unreachable: a checked batch has frames");
+    if (split.batch) this.batches++;
+    for (const frame of rest) if (frame) this.#unread.push(frame);
     return first;
   }
 
@@ -166,15 +162,6 @@ export async function joinMany(room: string, n: number) {
     people.push(person);
   }
   return people;
-}
-
-function parseBatchItems(raw: string): unknown[] | null {
-  try {
-    const v: unknown = JSON.parse(raw);
-    return isRecord(v) && v.type === "batch" && Array.isArray(v.frames) ? v.frames : null;
-  } catch {
-    return null;
-  }
 }
 
 function isOfType<T extends ServerFrame["type"]>(
