@@ -12,13 +12,27 @@
  * in bare `workerd serve`. The server is pinned to CPU 0 and this process to CPU 1.
  */
 import { execFileSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { latencyChart, type Panel } from "./chart.ts";
-import { type LoadResult, type LoadSpec, reconnectStorm, runLoad, type StormResult } from "./load.ts";
+import { type LoadSpec, reconnectStorm, runLoad } from "./load.ts";
 import { MemorySampler, median, slope } from "./measure.ts";
 import { profileApp } from "./profile.ts";
+import {
+  type BenchReport,
+  type LoadReport,
+  type Machine,
+  type Measured,
+  type OverloadResult,
+  type PairReport,
+  type Row,
+  type StormReport,
+  type Summary,
+  saveBenchReport,
+  saveResults,
+  type TargetSummary,
+} from "./results.ts";
 import {
   appVars,
   hasTaskset,
@@ -53,21 +67,6 @@ function positiveInt(name: string, raw: string | undefined): number | undefined 
   const n = Number(raw);
   if (!Number.isSafeInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer, got ${raw}`);
   return n;
-}
-
-interface Measured extends Omit<LoadResult, "samples"> {
-  peakRssBytes: number;
-}
-
-interface Row {
-  scenario: string;
-  target: TargetName;
-  runtime: Runtime;
-  rep: number;
-  rooms: number;
-  people: number;
-  keysPerSecond: number;
-  result: Measured;
 }
 
 const rows: Row[] = [];
@@ -155,15 +154,6 @@ async function ramp(): Promise<Map<TargetName, number>> {
   return capacity;
 }
 
-interface OverloadResult {
-  target: TargetName;
-  rooms: number;
-  result: Measured;
-  rssSeries: { atMs: number; rssBytes: number }[];
-  /** A fresh pair's p99 right after the overload stopped: has the room recovered? */
-  afterP99Ms: number;
-}
-
 async function overload(target: TargetName, rooms: number): Promise<OverloadResult> {
   const server = await startServer(target, "workerd");
   try {
@@ -198,7 +188,7 @@ async function overload(target: TargetName, rooms: number): Promise<OverloadResu
   }
 }
 
-async function storm(target: TargetName): Promise<StormResult & { target: TargetName }> {
+async function storm(target: TargetName): Promise<StormReport> {
   const server = await startServer(target, "workerd");
   try {
     const result = await reconnectStorm(server.url, 1_000, 10);
@@ -229,7 +219,7 @@ async function soak(seconds: number, rooms: number): Promise<void> {
     const half = series.filter((s) => s.atMs > lastAt / 2);
     const mbPerMin = slope(half.map((s) => ({ x: s.atMs / 60_000, y: s.rssBytes / 2 ** 20 })));
     const out = { seconds, rooms, result: { ...result, peakRssBytes: peakBytes }, rssSlopeMbPerMin: mbPerMin, series };
-    const file = writeResults("soak", out);
+    const file = saveResults("soak", out);
     log(
       `soak ${seconds} s, ${rooms} full rooms: ${Math.round(result.deliveredPerSecond)} frames/s, p99 ${ms(result.latency.p99)}, lost ${result.lost}, RSS ${mb(series[0]?.rssBytes ?? 0)} → ${mb(series.at(-1)?.rssBytes ?? 0)} (peak ${mb(peakBytes)}), slope of the second half ${mbPerMin.toFixed(3)} MB/min\n→ ${file}`,
     );
@@ -245,7 +235,7 @@ async function profile(rooms: number): Promise<void> {
   log(`CPU profile of the app, ${rooms} full rooms for 10 s (V8 samples every 0.2 ms)`);
   log(`our code (functions of the bundle): ${share(ours)}% of samples; the rest is the runtime and idle`);
   for (const l of lines.slice(0, 25)) log(`${l.percent.toFixed(1).padStart(6)}%  ${l.name.padEnd(32)} ${l.where}`);
-  writeResults("profile", { rooms, lines });
+  saveResults("profile", { rooms, lines });
 }
 
 async function smoke(): Promise<void> {
@@ -272,21 +262,13 @@ async function smoke(): Promise<void> {
   }
 }
 
-function writeResults(name: string, data: unknown): string {
-  const dir = join(ROOT, "bench/results");
-  mkdirSync(dir, { recursive: true });
-  const file = join(dir, `${name}-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
-  writeFileSync(file, `${JSON.stringify(data, null, 2)}\n`);
-  return file;
-}
-
 const times = (v: number) => (Number.isFinite(v) ? `${v.toFixed(2)}×` : "–");
 const ms = (v: number) => (Number.isNaN(v) ? "–" : v < 10 ? `${v.toFixed(2)} ms` : `${Math.round(v)} ms`);
 const mb = (bytes: number) => `${Math.round(bytes / 2 ** 20)} MB`;
 
 /** Medians over repetitions of one scenario, per target. */
-function summary(scenario: string) {
-  const out: Record<string, Record<string, number>> = {};
+function summary(scenario: string): Summary {
+  const out: Summary = {};
   for (const target of TARGETS) {
     const mine = rows.filter((r) => r.scenario === scenario && r.target === target).map((r) => r.result);
     if (mine.length === 0) continue;
@@ -310,7 +292,7 @@ function summary(scenario: string) {
   return out;
 }
 
-function printTable(title: string, s: ReturnType<typeof summary>): void {
+function printTable(title: string, s: Summary): void {
   log(`\n${title}`);
   log(
     "target      p50       p95       p99       max       frames/s  µs/frame  peak RSS  welcome p50/p99   bad  loadgen CPU/lag p99",
@@ -333,7 +315,7 @@ function printTable(title: string, s: ReturnType<typeof summary>): void {
   }
 }
 
-function ratio(s: ReturnType<typeof summary>, key: string, over: TargetName = "do-relay"): number {
+function ratio(s: Summary, key: keyof TargetSummary, over: TargetName = "do-relay"): number {
   return (s.app?.[key] ?? Number.NaN) / (s[over]?.[key] ?? Number.NaN);
 }
 
@@ -349,7 +331,14 @@ async function main(): Promise<void> {
   if (unknown.length > 0) throw new Error(`unknown scenario ${unknown.join(", ")}; pick from ${SCENARIOS.join(", ")}`);
   const chosen = new Set<Scenario>(SCENARIOS.filter((s) => !flags.scenario || flags.scenario.includes(s)));
   const started = performance.now();
-  const report: Record<string, unknown> = { machine: machine(), reps };
+  const machineInfo = machine();
+  let pairReport: PairReport | undefined;
+  let capacityReport: BenchReport["capacity"];
+  let ramped: Row[] | undefined;
+  let fullReport: BenchReport["full"];
+  let bigReport: LoadReport | undefined;
+  let overloaded: OverloadResult[] | undefined;
+  let storms: StormReport[] | undefined;
   // The README's Performance table, built from this run's numbers only.
   const md = [
     "| scenario | measure | app | bare DO relay | Node `ws` relay | app ÷ DO relay | target |",
@@ -358,8 +347,8 @@ async function main(): Promise<void> {
   const row = (
     scenario: string,
     measure: string,
-    s: ReturnType<typeof summary>,
-    key: string,
+    s: Summary,
+    key: keyof TargetSummary,
     fmt: (v: number) => string,
     target = "",
   ) =>
@@ -399,7 +388,7 @@ async function main(): Promise<void> {
     log(
       `app/do-relay p50 ${ratio(w, "p50").toFixed(2)}×; server CPU per relayed keystroke: app ${ms((w.app?.cpuUsPerFrame ?? 0) / 1000)}, do-relay ${ms((w["do-relay"]?.cpuUsPerFrame ?? 0) / 1000)}`,
     );
-    report.pair = { summary: s, ratioP50: ratio(s, "p50"), workerd: { summary: w, ratioP50: ratio(w, "p50") } };
+    pairReport = { summary: s, ratioP50: ratio(s, "p50"), workerd: { summary: w, ratioP50: ratio(w, "p50") } };
     row("pair, 2 × 8 keys/s, wrangler dev", "p50", s, "p50", ms, "≤ 1.1×");
     md.push(
       `| | p99 | ${ms(s.app?.p99 ?? Number.NaN)} | ${ms(s["do-relay"]?.p99 ?? Number.NaN)} | ${ms(s["node-relay"]?.p99 ?? Number.NaN)} | ${times(ratio(s, "p99"))} | |`,
@@ -416,14 +405,14 @@ async function main(): Promise<void> {
     log(
       `capacity (p99 ≤ 50 ms, no loss): app ${capacity.get("app")} rooms, do-relay ${capacity.get("do-relay")} rooms`,
     );
-    report.capacity = Object.fromEntries(capacity);
+    capacityReport = Object.fromEntries(capacity);
     const rampBest = (t: TargetName) =>
       rows.find((r) => r.scenario === "ramp" && r.target === t && r.rooms === capacity.get(t))?.result
         .deliveredPerSecond ?? Number.NaN;
     md.push(
       `| capacity: full rooms (16 × 10 keys/s), bare workerd, one core | most rooms with p99 ≤ 50 ms, nothing lost | ${capacity.get("app")} rooms, ${count(rampBest("app"))} frames/s | ${capacity.get("do-relay")} rooms, ${count(rampBest("do-relay"))} frames/s | not ramped | ${(rampBest("app") / rampBest("do-relay")).toFixed(2)}× | |`,
     );
-    report.ramp = rows.filter((r) => r.scenario === "ramp");
+    ramped = rows.filter((r) => r.scenario === "ramp");
   }
   if (chosen.has("full")) {
     // Compared at the reference's own capacity: the most load the platform floor carries well.
@@ -436,7 +425,7 @@ async function main(): Promise<void> {
     log(
       `app/do-relay p99 ${ratio(s, "p99").toFixed(2)}× (target ≤ 1.2×), CPU per frame ${ratio(s, "cpuUsPerFrame").toFixed(2)}× (target ≤ 1.2×)`,
     );
-    report.full = { rooms, summary: s, ratioP99: ratio(s, "p99"), ratioCpu: ratio(s, "cpuUsPerFrame") };
+    fullReport = { rooms, summary: s, ratioP99: ratio(s, "p99"), ratioCpu: ratio(s, "cpuUsPerFrame") };
     row(`${rooms} full rooms, bare workerd`, "p99", s, "p99", ms, "≤ 1.2×");
     row("", "server CPU per delivered frame", s, "cpuUsPerFrame", (v) => `${v.toFixed(1)} µs`, "≤ 1.2×");
     row("", "delivered frames/s", s, "framesPerSecond", count);
@@ -451,7 +440,7 @@ async function main(): Promise<void> {
     const s = summary("big");
     printTable("one room of 100, bare workerd (medians)", s);
     log(`app p99 ${ms(s.app?.p99 ?? Number.NaN)} (target ≤ 50 ms, zero loss: ${s.app?.lost === 0 ? "yes" : "NO"})`);
-    report.big = { summary: s, ratioP99: ratio(s, "p99"), ratioCpu: ratio(s, "cpuUsPerFrame") };
+    bigReport = { summary: s, ratioP99: ratio(s, "p99"), ratioCpu: ratio(s, "cpuUsPerFrame") };
     row("one room of 100 × 2 keys/s, bare workerd", "p99", s, "p99", ms, "≤ 50 ms");
     row("", "frames lost, duplicated or reordered", s, "lost", count, "0");
     panels.push({ title: "one room of 100 (workerd)", curves: curves("big") });
@@ -462,7 +451,7 @@ async function main(): Promise<void> {
     const rooms = roomsFlag ?? 2 * base;
     log(`2× overload: ${rooms} full rooms (twice the app's capacity) for 20 s`);
     const [app, relay] = [await overload("app", rooms), await overload("do-relay", rooms)];
-    report.overload = [app, relay];
+    overloaded = [app, relay];
     const pair = (f: (o: OverloadResult) => string) => `| ${f(app)} | ${f(relay)} | – | | |`;
     md.push(`| 2× overload: ${rooms} full rooms for 20 s | p99 ${pair((o) => ms(o.result.latency.p99))}`);
     md.push(`| | peak RSS ${pair((o) => mb(o.result.peakRssBytes))}`);
@@ -474,25 +463,34 @@ async function main(): Promise<void> {
   }
   if (chosen.has("storm")) {
     log("reconnect storm: 1,000 sockets in rooms of 10 drop and reconnect at once");
-    const storms = [await storm("app"), await storm("do-relay"), await storm("node-relay")];
-    report.storm = storms;
+    storms = [await storm("app"), await storm("do-relay"), await storm("node-relay")];
     const back = storms.map((r) => ms(r.allBackMs));
     md.push(
       `| reconnect storm: 1,000 sockets at once, bare workerd | until all welcomed again | ${back.join(" | ")} | | |`,
     );
   }
 
-  report.rows = rows.filter((r) => r.scenario !== "ramp");
-  report.seconds = Math.round((performance.now() - started) / 1000);
-  report.markdown = md.join("\n");
+  const report: BenchReport = {
+    machine: machineInfo,
+    reps,
+    pair: pairReport,
+    capacity: capacityReport,
+    ramp: ramped,
+    full: fullReport,
+    big: bigReport,
+    overload: overloaded,
+    storm: storms,
+    rows: rows.filter((r) => r.scenario !== "ramp"),
+    seconds: Math.round((performance.now() - started) / 1000),
+    markdown: md.join("\n"),
+  };
   log(`\n${md.join("\n")}`);
-  const file = writeResults("bench", report);
-  writeFileSync(join(ROOT, "bench/results/latest.json"), `${JSON.stringify(report, null, 2)}\n`);
+  const file = saveBenchReport(report, { latest: true });
   if (panels.length > 0) writeFileSync(join(ROOT, "docs/bench-latency.svg"), latencyChart(panels));
   log(`\n${report.seconds} s. Results: ${file}${panels.length > 0 ? "; chart: docs/bench-latency.svg" : ""}`);
 }
 
-function machine() {
+function machine(): Machine {
   return {
     node: process.version,
     cpus: execFileSync("nproc", { encoding: "utf8" }).trim(),

@@ -2,7 +2,7 @@
  * How long one incoming message keeps a room awake (billed): the one number of the cost model
  * that is measured, not assumed. Read once, when the model loads.
  */
-import { readFileSync } from "node:fs";
+import { readLatestReport } from "../results.ts";
 
 /**
  * The time a room is awake (billed) for one incoming message. Taken from the latest
@@ -17,27 +17,8 @@ export const MESSAGE_PROCESSING_MS = MESSAGE_PROCESSING.ms;
 
 function measuredProcessing(): { ms: number; source: string } {
   const fallback = { ms: 1, source: "no bench result; conservative default" };
-  let v: unknown;
-  try {
-    v = JSON.parse(readFileSync(new URL("../results/latest.json", import.meta.url), "utf8"));
-  } catch {
-    return fallback;
-  }
-  const us = dig(v, "pair", "workerd", "summary", "app", "cpuUsPerFrame");
-  const date = dig(v, "machine", "date");
-  if (typeof us !== "number" || !(us > 0)) return fallback;
-  return {
-    ms: us / 1_000,
-    source: `measured by npm run bench on ${typeof date === "string" ? date.slice(0, 10) : "?"}`,
-  };
-}
-
-/** Follows `keys` into parsed JSON, or undefined where the path does not exist. */
-function dig(v: unknown, ...keys: string[]): unknown {
-  let at = v;
-  for (const key of keys) {
-    if (typeof at !== "object" || at === null || !(key in at)) return undefined;
-    at = Object.entries(at).find(([k]) => k === key)?.[1];
-  }
-  return at;
+  const latest = readLatestReport();
+  const us = latest?.pair?.workerd.summary.app.cpuUsPerFrame;
+  if (latest === undefined || us === undefined || !(us > 0)) return fallback;
+  return { ms: us / 1_000, source: `measured by npm run bench on ${latest.machine.date.slice(0, 10)}` };
 }
