@@ -1,8 +1,9 @@
 /**
  * The files `npm run bench` leaves in bench/results/: a timestamped JSON per run (bench-, soak-,
- * profile-<time>.json) and latest.json, the latest bench report, which the README's Performance
- * table is copied from and the cost model reads (bench/cost/message-processing.ts). One writer
- * and one reader here, so what is written and what is read back cannot drift apart.
+ * profile-<time>.json) and latest.json, the latest run of the whole default set, which the
+ * README's Performance table is copied from and the cost model reads
+ * (bench/cost/message-processing.ts). One writer and one reader here, so what is written and what
+ * is read back cannot drift apart.
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
