@@ -9,32 +9,25 @@
  *   npm run bench -- --profile            where the app's CPU goes under full-rooms load
  *
  * Latency is measured under `wrangler dev` (what people run) and capacity with the deploy bundle
- * in bare `workerd serve`. The server is pinned to CPU 0 and this process to CPU 1.
+ * in bare `workerd serve`. The server is pinned to CPU 0 and this process to CPU 1. Every run is
+ * saved in bench/results/; only one of the whole default set replaces latest.json and the chart.
+ * This file picks what runs and assembles the report: the scenarios are in scenarios.ts, the
+ * smoke, soak and profile modes in modes.ts.
  */
 import { execFileSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { latencyChart, type Panel } from "./chart.ts";
-import { type LoadResult, type LoadSpec, reconnectStorm, runLoad, type StormResult } from "./load.ts";
-import { MemorySampler, median, slope } from "./measure.ts";
-import { profileApp } from "./profile.ts";
-import {
-  appVars,
-  hasTaskset,
-  LOAD_CPU,
-  ROOT,
-  type Runtime,
-  type Server,
-  startServer,
-  type TargetName,
-} from "./servers.ts";
+import { latencyChart } from "./chart.ts";
+import { profile, smoke, soak } from "./modes.ts";
+import { log, MARKDOWN_HEAD } from "./print.ts";
+import { Recorder } from "./recorder.ts";
+import { type BenchReport, type Machine, saveBenchReport } from "./results.ts";
+import { runBig, runCapacity, runFull, runOverload, runPair, runStorm } from "./scenarios.ts";
+import { hasTaskset, LOAD_CPU, ROOT } from "./servers.ts";
 
 const SCENARIOS = ["pair", "full", "big", "overload", "storm"] as const;
 type Scenario = (typeof SCENARIOS)[number];
-const TARGETS: TargetName[] = ["app", "do-relay", "node-relay"];
-/** Full rooms: MAX_PEERS people typing 10 keys/s; capacity is the most rooms with p99 ≤ 50 ms and no loss. */
-const FULL = { people: 16, keysPerSecond: 10, p99LimitMs: 50 };
 
 const { values: flags } = parseArgs({
   options: {
@@ -55,287 +48,8 @@ function positiveInt(name: string, raw: string | undefined): number | undefined 
   return n;
 }
 
-interface Measured extends Omit<LoadResult, "samples"> {
-  peakRssBytes: number;
-}
-
-interface Row {
-  scenario: string;
-  target: TargetName;
-  runtime: Runtime;
-  rep: number;
-  rooms: number;
-  people: number;
-  keysPerSecond: number;
-  result: Measured;
-}
-
-const rows: Row[] = [];
-const samples = new Map<string, number[]>();
-const log = (line: string) => process.stdout.write(`${line}\n`);
-
 // This process is the load generator: keep it off the server's core.
 if (hasTaskset) execFileSync("taskset", ["-cp", String(LOAD_CPU), String(process.pid)], { stdio: "ignore" });
-
-async function measure(
-  scenario: string,
-  server: Server,
-  rep: number,
-  spec: Omit<LoadSpec, "url" | "serverPid">,
-): Promise<Row> {
-  const memory = new MemorySampler(server.pid);
-  const { samples: latencies, ...result } = await runLoad({ ...spec, url: server.url, serverPid: server.pid });
-  const row: Row = {
-    scenario,
-    target: server.target,
-    runtime: server.runtime,
-    rep,
-    rooms: spec.rooms,
-    people: spec.people,
-    keysPerSecond: spec.keysPerSecond,
-    result: { ...result, peakRssBytes: memory.stop().peakBytes },
-  };
-  rows.push(row);
-  const key = `${scenario}/${server.target}`;
-  const kept = samples.get(key) ?? [];
-  // Enough for a smooth curve without keeping every sample of a 100-person room.
-  const stride = Math.max(1, Math.floor(latencies.length / 20_000));
-  for (let i = 0; i < latencies.length; i += stride) kept.push(latencies[i] ?? 0);
-  samples.set(key, kept);
-  const r = row.result;
-  log(
-    `  ${scenario.padEnd(8)} ${server.target.padEnd(10)} rep ${rep} rooms ${String(spec.rooms).padStart(3)}: p50 ${ms(r.latency.p50)} p99 ${ms(r.latency.p99)} ${Math.round(r.deliveredPerSecond)} frames/s, ${r.serverCpuUsPerFrame.toFixed(1)} µs/frame, lost ${r.lost}${r.saturated ? "  LOAD GENERATOR SATURATED" : ""}`,
-  );
-  return row;
-}
-
-/** Runs `run` on every target in turn, `reps` times, alternating so drift hits all alike. */
-async function alternate(
-  targets: TargetName[],
-  runtime: Runtime,
-  vars: Record<string, string>,
-  reps: number,
-  run: (server: Server, rep: number) => Promise<unknown>,
-): Promise<void> {
-  const servers: Server[] = [];
-  try {
-    for (const target of targets) servers.push(await startServer(target, runtime, vars));
-    for (let rep = 1; rep <= reps; rep++) for (const server of servers) await run(server, rep);
-  } finally {
-    await Promise.all(servers.map((s) => s.stop()));
-  }
-}
-
-function healthy(r: Measured): boolean {
-  return r.latency.p99 <= FULL.p99LimitMs && clean(r) && !r.saturated;
-}
-
-function clean(r: Measured): boolean {
-  return r.lost + r.duplicated + r.outOfOrder + r.seqErrors === 0;
-}
-
-/** Highest room count each target carries with p99 ≤ 50 ms and nothing lost. */
-async function ramp(): Promise<Map<TargetName, number>> {
-  const capacity = new Map<TargetName, number>();
-  const steps = [1, 2, 4, 6, 8, 10, 12, 14, 16, 20, 24, 28, 32, 40, 48];
-  for (const target of ["app", "do-relay"] as const) {
-    const server = await startServer(target, "workerd");
-    try {
-      let best = 0;
-      for (const rooms of steps) {
-        const row = await measure("ramp", server, 1, { rooms, ...FULL, warmupMs: 1_000, measureMs: 2_500 });
-        if (!healthy(row.result)) break;
-        best = rooms;
-      }
-      capacity.set(target, best);
-    } finally {
-      await server.stop();
-    }
-  }
-  return capacity;
-}
-
-interface OverloadResult {
-  target: TargetName;
-  rooms: number;
-  result: Measured;
-  rssSeries: { atMs: number; rssBytes: number }[];
-  /** A fresh pair's p99 right after the overload stopped: has the room recovered? */
-  afterP99Ms: number;
-}
-
-async function overload(target: TargetName, rooms: number): Promise<OverloadResult> {
-  const server = await startServer(target, "workerd");
-  try {
-    const memory = new MemorySampler(server.pid, 500);
-    const { samples: _, ...result } = await runLoad({
-      url: server.url,
-      serverPid: server.pid,
-      rooms,
-      ...FULL,
-      warmupMs: 1_000,
-      measureMs: 20_000,
-      // A backlog still draining after 30 s is reported as such; waiting longer proves nothing.
-      drainMs: 30_000,
-    });
-    const { peakBytes, series } = memory.stop();
-    const after = await runLoad({
-      url: server.url,
-      serverPid: server.pid,
-      rooms: 1,
-      people: 2,
-      keysPerSecond: 5,
-      warmupMs: 500,
-      measureMs: 3_000,
-    });
-    const r = { ...result, peakRssBytes: peakBytes };
-    log(
-      `  overload ${target.padEnd(10)} rooms ${rooms}: p99 ${ms(r.latency.p99)}, max ${ms(r.latency.max)}, peak RSS ${mb(peakBytes)}, drained ${ms(r.drainMs)} after typing stopped, then a pair: p99 ${ms(after.latency.p99)}`,
-    );
-    return { target, rooms, result: r, rssSeries: series, afterP99Ms: after.latency.p99 };
-  } finally {
-    await server.stop();
-  }
-}
-
-async function storm(target: TargetName): Promise<StormResult & { target: TargetName }> {
-  const server = await startServer(target, "workerd");
-  try {
-    const result = await reconnectStorm(server.url, 1_000, 10);
-    log(
-      `  storm    ${target.padEnd(10)} 1000 sockets: all back in ${ms(result.allBackMs)} (p50 ${ms(result.welcome.p50)}), ${result.retries} retries`,
-    );
-    return { target, ...result };
-  } finally {
-    await server.stop();
-  }
-}
-
-async function soak(seconds: number, rooms: number): Promise<void> {
-  const server = await startServer("app", "workerd");
-  try {
-    const memory = new MemorySampler(server.pid, 1_000);
-    const { samples: _, ...result } = await runLoad({
-      url: server.url,
-      serverPid: server.pid,
-      rooms,
-      ...FULL,
-      warmupMs: 5_000,
-      measureMs: seconds * 1000,
-    });
-    const { peakBytes, series } = memory.stop();
-    // The slope after warm-up (second half) is what a leak would show.
-    const lastAt = series.at(-1)?.atMs ?? 0;
-    const half = series.filter((s) => s.atMs > lastAt / 2);
-    const mbPerMin = slope(half.map((s) => ({ x: s.atMs / 60_000, y: s.rssBytes / 2 ** 20 })));
-    const out = { seconds, rooms, result: { ...result, peakRssBytes: peakBytes }, rssSlopeMbPerMin: mbPerMin, series };
-    const file = writeResults("soak", out);
-    log(
-      `soak ${seconds} s, ${rooms} full rooms: ${Math.round(result.deliveredPerSecond)} frames/s, p99 ${ms(result.latency.p99)}, lost ${result.lost}, RSS ${mb(series[0]?.rssBytes ?? 0)} → ${mb(series.at(-1)?.rssBytes ?? 0)} (peak ${mb(peakBytes)}), slope of the second half ${mbPerMin.toFixed(3)} MB/min\n→ ${file}`,
-    );
-  } finally {
-    await server.stop();
-  }
-}
-
-async function profile(rooms: number): Promise<void> {
-  const lines = await profileApp(rooms, 10);
-  const ours = lines.filter((l) => l.where.startsWith("worker.js"));
-  const share = (ls: typeof lines) => ls.reduce((a, l) => a + l.percent, 0).toFixed(1);
-  log(`CPU profile of the app, ${rooms} full rooms for 10 s (V8 samples every 0.2 ms)`);
-  log(`our code (functions of the bundle): ${share(ours)}% of samples; the rest is the runtime and idle`);
-  for (const l of lines.slice(0, 25)) log(`${l.percent.toFixed(1).padStart(6)}%  ${l.name.padEnd(32)} ${l.where}`);
-  writeResults("profile", { rooms, lines });
-}
-
-async function smoke(): Promise<void> {
-  const server = await startServer("app", "workerd");
-  try {
-    const { samples: _, ...r } = await runLoad({
-      url: server.url,
-      serverPid: server.pid,
-      rooms: 4,
-      people: 4,
-      keysPerSecond: 10,
-      warmupMs: 2_000,
-      measureMs: 8_000,
-    });
-    log(
-      `bench smoke: ${r.sent} frames sent, ${r.delivered} delivered, lost ${r.lost}, duplicated ${r.duplicated}, out of order ${r.outOfOrder}, seq errors ${r.seqErrors}, problems ${JSON.stringify(r.problems)}, p99 ${ms(r.latency.p99)}`,
-    );
-    const expected = r.sent * 3;
-    if (!clean({ ...r, peakRssBytes: 0 }) || r.delivered !== expected || Object.keys(r.problems).length > 0) {
-      throw new Error(`bench smoke failed: expected ${expected} deliveries with no loss and no problems`);
-    }
-  } finally {
-    await server.stop();
-  }
-}
-
-function writeResults(name: string, data: unknown): string {
-  const dir = join(ROOT, "bench/results");
-  mkdirSync(dir, { recursive: true });
-  const file = join(dir, `${name}-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
-  writeFileSync(file, `${JSON.stringify(data, null, 2)}\n`);
-  return file;
-}
-
-const times = (v: number) => (Number.isFinite(v) ? `${v.toFixed(2)}×` : "–");
-const ms = (v: number) => (Number.isNaN(v) ? "–" : v < 10 ? `${v.toFixed(2)} ms` : `${Math.round(v)} ms`);
-const mb = (bytes: number) => `${Math.round(bytes / 2 ** 20)} MB`;
-
-/** Medians over repetitions of one scenario, per target. */
-function summary(scenario: string) {
-  const out: Record<string, Record<string, number>> = {};
-  for (const target of TARGETS) {
-    const mine = rows.filter((r) => r.scenario === scenario && r.target === target).map((r) => r.result);
-    if (mine.length === 0) continue;
-    const m = (f: (r: Measured) => number) => median(mine.map(f));
-    out[target] = {
-      p50: m((r) => r.latency.p50),
-      p95: m((r) => r.latency.p95),
-      p99: m((r) => r.latency.p99),
-      max: m((r) => r.latency.max),
-      framesPerSecond: m((r) => r.deliveredPerSecond),
-      cpuUsPerFrame: m((r) => r.serverCpuUsPerFrame),
-      peakRssMb: m((r) => r.peakRssBytes / 2 ** 20),
-      welcomeP50: m((r) => r.welcome.p50),
-      welcomeP99: m((r) => r.welcome.p99),
-      lost: mine.reduce((a, r) => a + r.lost + r.duplicated + r.outOfOrder + r.seqErrors, 0),
-      loadCpuPercent: m((r) => r.loadCpuPercent),
-      loopLagP99: m((r) => r.loopLagP99Ms),
-      saturatedRuns: mine.filter((r) => r.saturated).length,
-    };
-  }
-  return out;
-}
-
-function printTable(title: string, s: ReturnType<typeof summary>): void {
-  log(`\n${title}`);
-  log(
-    "target      p50       p95       p99       max       frames/s  µs/frame  peak RSS  welcome p50/p99   bad  loadgen CPU/lag p99",
-  );
-  for (const [target, v] of Object.entries(s)) {
-    const cells = [
-      target.padEnd(10),
-      ms(v.p50 ?? Number.NaN).padEnd(9),
-      ms(v.p95 ?? Number.NaN).padEnd(9),
-      ms(v.p99 ?? Number.NaN).padEnd(9),
-      ms(v.max ?? Number.NaN).padEnd(9),
-      String(Math.round(v.framesPerSecond ?? 0)).padEnd(9),
-      (v.cpuUsPerFrame ?? 0).toFixed(1).padEnd(9),
-      `${Math.round(v.peakRssMb ?? 0)} MB`.padEnd(9),
-      `${ms(v.welcomeP50 ?? Number.NaN)} / ${ms(v.welcomeP99 ?? Number.NaN)}`.padEnd(17),
-      String(v.lost).padEnd(4),
-      `${Math.round(v.loadCpuPercent ?? 0)}% / ${ms(v.loopLagP99 ?? Number.NaN)}${v.saturatedRuns ? " SATURATED" : ""}`,
-    ];
-    log(cells.join(" "));
-  }
-}
-
-function ratio(s: ReturnType<typeof summary>, key: string, over: TargetName = "do-relay"): number {
-  return (s.app?.[key] ?? Number.NaN) / (s[over]?.[key] ?? Number.NaN);
-}
 
 async function main(): Promise<void> {
   if (!hasTaskset) log("note: taskset not found; server and load generator share CPUs, so numbers are noisier");
@@ -349,150 +63,47 @@ async function main(): Promise<void> {
   if (unknown.length > 0) throw new Error(`unknown scenario ${unknown.join(", ")}; pick from ${SCENARIOS.join(", ")}`);
   const chosen = new Set<Scenario>(SCENARIOS.filter((s) => !flags.scenario || flags.scenario.includes(s)));
   const started = performance.now();
-  const report: Record<string, unknown> = { machine: machine(), reps };
-  // The README's Performance table, built from this run's numbers only.
-  const md = [
-    "| scenario | measure | app | bare DO relay | Node `ws` relay | app ÷ DO relay | target |",
-    "| --- | --- | --- | --- | --- | --- | --- |",
-  ];
-  const row = (
-    scenario: string,
-    measure: string,
-    s: ReturnType<typeof summary>,
-    key: string,
-    fmt: (v: number) => string,
-    target = "",
-  ) =>
-    md.push(
-      `| ${scenario} | ${measure} | ${fmt(s.app?.[key] ?? Number.NaN)} | ${fmt(s["do-relay"]?.[key] ?? Number.NaN)} | ${fmt(s["node-relay"]?.[key] ?? Number.NaN)} | ${times(ratio(s, key))} | ${target} |`,
-    );
-  const us = (v: number) => (Number.isNaN(v) ? "–" : `${Math.round(v)} µs`);
-  const count = (v: number) => (Number.isNaN(v) ? "–" : Math.round(v).toLocaleString("en-US"));
-  const panels: Panel[] = [];
-  const curves = (scenario: string) =>
-    TARGETS.flatMap((t) => {
-      const s = samples.get(`${scenario}/${t}`);
-      return s ? [{ label: t, samples: s }] : [];
-    });
+  const machineInfo = machine();
+  const recorder = new Recorder();
 
-  if (chosen.has("pair")) {
-    log("pair: 2 people × 8 keys/s under wrangler dev (the latency floor)");
-    await alternate(TARGETS, "wrangler-dev", appVars(), reps, (server, rep) =>
-      measure("pair", server, rep, { rooms: 1, people: 2, keysPerSecond: 8, warmupMs: 1_500, measureMs: 6_000 }),
-    );
-    const s = summary("pair");
-    printTable("pair typing, wrangler dev (medians)", s);
-    log(`app/do-relay p50 ${ratio(s, "p50").toFixed(2)}× (target ≤ 1.1×)`);
-    // The same pair in bare workerd: the runtime's own floor, and the server CPU one relayed
-    // keystroke costs when a room is nearly idle (what the cost model bills per message).
-    await alternate(["app", "do-relay"], "workerd", appVars(), reps, (server, rep) =>
-      measure("pair-workerd", server, rep, {
-        rooms: 1,
-        people: 2,
-        keysPerSecond: 8,
-        warmupMs: 1_000,
-        measureMs: 5_000,
-      }),
-    );
-    const w = summary("pair-workerd");
-    printTable("pair typing, bare workerd (medians)", w);
-    log(
-      `app/do-relay p50 ${ratio(w, "p50").toFixed(2)}×; server CPU per relayed keystroke: app ${ms((w.app?.cpuUsPerFrame ?? 0) / 1000)}, do-relay ${ms((w["do-relay"]?.cpuUsPerFrame ?? 0) / 1000)}`,
-    );
-    report.pair = { summary: s, ratioP50: ratio(s, "p50"), workerd: { summary: w, ratioP50: ratio(w, "p50") } };
-    row("pair, 2 × 8 keys/s, wrangler dev", "p50", s, "p50", ms, "≤ 1.1×");
-    md.push(
-      `| | p99 | ${ms(s.app?.p99 ?? Number.NaN)} | ${ms(s["do-relay"]?.p99 ?? Number.NaN)} | ${ms(s["node-relay"]?.p99 ?? Number.NaN)} | ${times(ratio(s, "p99"))} | |`,
-    );
-    row("same pair, bare workerd", "p50", w, "p50", ms);
-    row("", "server CPU per keystroke", w, "cpuUsPerFrame", us);
-    panels.push({ title: "pair typing (wrangler dev)", curves: curves("pair") });
-  }
+  // In this order, which is also the order of the README's table and the chart's panels.
+  const pair = chosen.has("pair") ? await runPair(recorder, reps) : undefined;
+  // Full rooms are compared at the DO relay's capacity and overload is twice the app's: both ramp first.
+  const capacity = chosen.has("full") || chosen.has("overload") ? await runCapacity(recorder) : undefined;
+  const full = capacity && chosen.has("full") ? await runFull(recorder, reps, capacity.report) : undefined;
+  const big = chosen.has("big") ? await runBig(recorder, reps) : undefined;
+  const overload = capacity && chosen.has("overload") ? await runOverload(capacity.report, roomsFlag) : undefined;
+  const storm = chosen.has("storm") ? await runStorm() : undefined;
 
-  let capacity = new Map<TargetName, number>();
-  if (chosen.has("full") || chosen.has("overload")) {
-    log(`full rooms: ${FULL.people} people × ${FULL.keysPerSecond} keys/s, ramping rooms in bare workerd`);
-    capacity = await ramp();
-    log(
-      `capacity (p99 ≤ 50 ms, no loss): app ${capacity.get("app")} rooms, do-relay ${capacity.get("do-relay")} rooms`,
-    );
-    report.capacity = Object.fromEntries(capacity);
-    const rampBest = (t: TargetName) =>
-      rows.find((r) => r.scenario === "ramp" && r.target === t && r.rooms === capacity.get(t))?.result
-        .deliveredPerSecond ?? Number.NaN;
-    md.push(
-      `| capacity: full rooms (16 × 10 keys/s), bare workerd, one core | most rooms with p99 ≤ 50 ms, nothing lost | ${capacity.get("app")} rooms, ${count(rampBest("app"))} frames/s | ${capacity.get("do-relay")} rooms, ${count(rampBest("do-relay"))} frames/s | not ramped | ${(rampBest("app") / rampBest("do-relay")).toFixed(2)}× | |`,
-    );
-    report.ramp = rows.filter((r) => r.scenario === "ramp");
-  }
-  if (chosen.has("full")) {
-    // Compared at the reference's own capacity: the most load the platform floor carries well.
-    const rooms = Math.max(1, capacity.get("do-relay") ?? 1);
-    await alternate(TARGETS, "workerd", appVars(), reps, (server, rep) =>
-      measure("full", server, rep, { rooms, ...FULL, warmupMs: 1_000, measureMs: 3_000 }),
-    );
-    const s = summary("full");
-    printTable(`full rooms × ${rooms}, bare workerd (medians)`, s);
-    log(
-      `app/do-relay p99 ${ratio(s, "p99").toFixed(2)}× (target ≤ 1.2×), CPU per frame ${ratio(s, "cpuUsPerFrame").toFixed(2)}× (target ≤ 1.2×)`,
-    );
-    report.full = { rooms, summary: s, ratioP99: ratio(s, "p99"), ratioCpu: ratio(s, "cpuUsPerFrame") };
-    row(`${rooms} full rooms, bare workerd`, "p99", s, "p99", ms, "≤ 1.2×");
-    row("", "server CPU per delivered frame", s, "cpuUsPerFrame", (v) => `${v.toFixed(1)} µs`, "≤ 1.2×");
-    row("", "delivered frames/s", s, "framesPerSecond", count);
-    row("", "connect to welcome, p50", s, "welcomeP50", ms);
-    panels.push({ title: `${rooms} full rooms (workerd)`, curves: curves("full") });
-  }
-  if (chosen.has("big")) {
-    log("one big room: 100 people × 2 keys/s in bare workerd (MAX_PEERS raised to 128)");
-    await alternate(TARGETS, "workerd", appVars({ MAX_PEERS: "128" }), reps, (server, rep) =>
-      measure("big", server, rep, { rooms: 1, people: 100, keysPerSecond: 2, warmupMs: 1_500, measureMs: 4_000 }),
-    );
-    const s = summary("big");
-    printTable("one room of 100, bare workerd (medians)", s);
-    log(`app p99 ${ms(s.app?.p99 ?? Number.NaN)} (target ≤ 50 ms, zero loss: ${s.app?.lost === 0 ? "yes" : "NO"})`);
-    report.big = { summary: s, ratioP99: ratio(s, "p99"), ratioCpu: ratio(s, "cpuUsPerFrame") };
-    row("one room of 100 × 2 keys/s, bare workerd", "p99", s, "p99", ms, "≤ 50 ms");
-    row("", "frames lost, duplicated or reordered", s, "lost", count, "0");
-    panels.push({ title: "one room of 100 (workerd)", curves: curves("big") });
-  }
-  if (chosen.has("overload")) {
-    // Twice what the app itself carries, the same load for both: the harder of the two tests.
-    const base = Math.max(1, capacity.get("app") ?? 1);
-    const rooms = roomsFlag ?? 2 * base;
-    log(`2× overload: ${rooms} full rooms (twice the app's capacity) for 20 s`);
-    const [app, relay] = [await overload("app", rooms), await overload("do-relay", rooms)];
-    report.overload = [app, relay];
-    const pair = (f: (o: OverloadResult) => string) => `| ${f(app)} | ${f(relay)} | – | | |`;
-    md.push(`| 2× overload: ${rooms} full rooms for 20 s | p99 ${pair((o) => ms(o.result.latency.p99))}`);
-    md.push(`| | peak RSS ${pair((o) => mb(o.result.peakRssBytes))}`);
-    md.push(`| | backlog drained after typing stopped ${pair((o) => ms(o.result.drainMs))}`);
-    md.push(
-      `| | missing: shed, or still queued 30 s later (seq breaks) ${pair((o) => `${count(o.result.lost)} (${o.result.seqErrors})`)}`,
-    );
-    md.push(`| | a new pair's p99 right after ${pair((o) => ms(o.afterP99Ms))}`);
-  }
-  if (chosen.has("storm")) {
-    log("reconnect storm: 1,000 sockets in rooms of 10 drop and reconnect at once");
-    const storms = [await storm("app"), await storm("do-relay"), await storm("node-relay")];
-    report.storm = storms;
-    const back = storms.map((r) => ms(r.allBackMs));
-    md.push(
-      `| reconnect storm: 1,000 sockets at once, bare workerd | until all welcomed again | ${back.join(" | ")} | | |`,
-    );
-  }
-
-  report.rows = rows.filter((r) => r.scenario !== "ramp");
-  report.seconds = Math.round((performance.now() - started) / 1000);
-  report.markdown = md.join("\n");
-  log(`\n${md.join("\n")}`);
-  const file = writeResults("bench", report);
-  writeFileSync(join(ROOT, "bench/results/latest.json"), `${JSON.stringify(report, null, 2)}\n`);
-  if (panels.length > 0) writeFileSync(join(ROOT, "docs/bench-latency.svg"), latencyChart(panels));
-  log(`\n${report.seconds} s. Results: ${file}${panels.length > 0 ? "; chart: docs/bench-latency.svg" : ""}`);
+  const outcomes = [pair, capacity, full, big, overload, storm];
+  const markdown = [...MARKDOWN_HEAD, ...outcomes.flatMap((o) => o?.markdown ?? [])].join("\n");
+  const panels = outcomes.flatMap((o) => (o?.panel ? [o.panel] : []));
+  const report: BenchReport = {
+    machine: machineInfo,
+    reps,
+    pair: pair?.report,
+    capacity: capacity && Object.fromEntries(capacity.report.rooms),
+    ramp: capacity?.report.ramp,
+    full: full?.report,
+    big: big?.report,
+    overload: overload?.report,
+    storm: storm?.report,
+    rows: recorder.rows.filter((r) => r.scenario !== "ramp"),
+    seconds: Math.round((performance.now() - started) / 1000),
+    markdown,
+  };
+  log(`\n${markdown}`);
+  // A partial run would replace the README's source and chart with fewer scenarios than they show.
+  const complete = SCENARIOS.every((s) => chosen.has(s));
+  const file = saveBenchReport(report, { latest: complete });
+  const chart = complete && panels.length > 0;
+  if (chart) writeFileSync(join(ROOT, "docs/bench-latency.svg"), latencyChart(panels));
+  log(
+    `\n${report.seconds} s. Results: ${file}${chart ? "; chart: docs/bench-latency.svg" : ""}${complete ? "" : " (not the whole default set: latest.json and the chart are left as they were)"}`,
+  );
 }
 
-function machine() {
+function machine(): Machine {
   return {
     node: process.version,
     cpus: execFileSync("nproc", { encoding: "utf8" }).trim(),

@@ -1,10 +1,11 @@
 /**
- * The cost model (bench/cost.ts): what `npm run cost` and docs/cost.md say about the Free plan
+ * The cost model (bench/cost/): what `npm run cost` and docs/cost.md say about the Free plan
  * rests on these behaving as described. Typechecked with the Node-side tools (tsconfig.node.json),
- * since bench/cost.ts is a Node script; run in workerd like every other test.
+ * since the model reads the bench's results with node:fs; run in workerd like every other test.
  */
 import { describe, expect, it } from "vitest";
-import { capacity, estimate, FREE_PLAN, measureTyping } from "../bench/cost.ts";
+import { capacity, estimate, FREE_PLAN } from "../bench/cost/price.ts";
+import { measureTyping } from "../bench/cost/typing.ts";
 
 // One simulated hour keeps the test quick; the CLI simulates ten.
 const two = measureTyping(2, 1, undefined, 1);
