@@ -4,6 +4,7 @@
  * `@biomejs/cli-darwin-arm64` or `@cloudflare/workerd-windows-64`) may come and go. Pure, so it
  * is tested in test/lockfile-diff.test.ts; scripts/check-lockfile.ts is its command line.
  */
+import { isRecord } from "../src/protocol.ts";
 
 /** One line per real disagreement; empty when the two lockfiles install the same thing. */
 export function lockfileDifferences(committed: unknown, installed: unknown): string[] {
@@ -57,8 +58,4 @@ function packagesOf(lock: unknown): Record<string, Record<string, unknown>> | nu
 function rootDependencies(root: Record<string, unknown> | undefined): unknown[] {
   const kinds = ["dependencies", "devDependencies", "optionalDependencies", "peerDependencies"];
   return kinds.map((kind) => root?.[kind] ?? null);
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
 }
