@@ -15,6 +15,12 @@ export const BURST = 80;
 /** At most one `rate_limited` notice per this many ms, so limiting never amplifies a flood. */
 export const NOTICE_INTERVAL_MS = 1_000;
 /**
+ * No person sends four times the burst within one second: a socket that does is closed at once.
+ * Every frame that reaches a room is billed (20 frames make one Durable Object request), so a
+ * script that writes as fast as it can must be cut off after hundreds of frames, not millions.
+ */
+export const GROSS_FRAMES_PER_SECOND = 4 * BURST;
+/**
  * A socket that stays over the rate for longer than this is closed with 1008. "Over the rate"
  * lasts until the bucket is half full again, so a flood that lets single frames trickle
  * through as tokens drip in still counts as one unbroken flood.
@@ -29,22 +35,38 @@ export interface FloodState {
   limitedSince: number | null;
   /** When the last `rate_limited` notice went out (ms). */
   noticedAt: number;
+  /** Start of the current one-second count, and the frames counted in it. */
+  secondStart: number;
+  secondCount: number;
 }
 
 /**
  * - `pass`: relay the frame.
  * - `drop`: discard it silently.
  * - `notify`: discard it and tell the sender it is too fast.
- * - `close`: the sender has flooded for over {@link ABUSE_CLOSE_MS}; close it with 1008.
+ * - `close`: the sender has flooded for over {@link ABUSE_CLOSE_MS}, or sent more than
+ *   {@link GROSS_FRAMES_PER_SECOND} within a second; close it with 1008.
  */
 export type FloodVerdict = "pass" | "drop" | "notify" | "close";
 
 export function createFloodState(now: number): FloodState {
-  return { tokens: BURST, refilledAt: now, limitedSince: null, noticedAt: Number.NEGATIVE_INFINITY };
+  return {
+    tokens: BURST,
+    refilledAt: now,
+    limitedSince: null,
+    noticedAt: Number.NEGATIVE_INFINITY,
+    secondStart: now,
+    secondCount: 0,
+  };
 }
 
 /** Charges one frame to `state` (mutated) at time `now` and says what to do with it. */
 export function admitFrame(state: FloodState, now: number): FloodVerdict {
+  if (!(now - state.secondStart < 1_000 && now >= state.secondStart)) {
+    state.secondStart = now;
+    state.secondCount = 0;
+  }
+  if (++state.secondCount > GROSS_FRAMES_PER_SECOND) return "close";
   // max(0, …): a clock that steps back must not drain the bucket.
   const elapsed = Math.max(0, now - state.refilledAt);
   state.tokens = Math.min(BURST, state.tokens + (elapsed * RATE_PER_SECOND) / 1000);

@@ -1,42 +1,59 @@
 /**
- * HTML the Worker itself returns (error pages) and the headers every HTML response carries.
- * public/_headers sets the same for static files, because it does not apply to Worker responses.
+ * HTML the Worker itself returns (error pages) and the headers every response of the Worker
+ * carries. public/_headers sets the same for static files, because it does not apply to Worker
+ * responses.
  */
-
-/** No inline script or style anywhere, no third-party anything, never framed. */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self'",
-  "connect-src 'self'",
-  "manifest-src 'self'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join("; ");
 
 /**
- * Headers for every HTML response. A room link is the key to the room, so it must not leak
- * through Referer, caches or search engines.
+ * No inline script or style anywhere, no third-party anything, never framed. The page's own
+ * socket is named as well as 'self': Safari before 16 does not count wss: as 'self'.
  */
-export function htmlSecurityHeaders(): Headers {
-  return new Headers({
-    "Content-Type": "text/html; charset=utf-8",
-    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
-    "X-Frame-Options": "DENY",
-    "X-Robots-Tag": "noindex, nofollow",
-    "Cross-Origin-Opener-Policy": "same-origin",
-    "Cache-Control": "no-store",
-  });
+export function contentSecurityPolicy(pageUrl: URL): string {
+  const socket = `${pageUrl.protocol === "https:" ? "wss:" : "ws:"}//${pageUrl.host}`;
+  return [
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self'",
+    `connect-src 'self' ${socket}`,
+    "manifest-src 'self'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join("; ");
 }
 
-/** Copies a static-asset response, adding the HTML security headers. */
-export function withHtmlSecurityHeaders(response: Response): Response {
+/**
+ * Headers for every response the Worker writes, errors included. A room link is the key to the
+ * room, so nothing may leak it through Referer, caches or search engines.
+ */
+const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  "X-Content-Type-Options": "nosniff",
+  "Referrer-Policy": "no-referrer",
+  "X-Robots-Tag": "noindex, nofollow",
+  "Cache-Control": "no-store",
+};
+
+/** And for every HTML response: the policy above, never framed, its own browsing context group. */
+function htmlHeaders(pageUrl: URL): Record<string, string> {
+  return {
+    "Content-Security-Policy": contentSecurityPolicy(pageUrl),
+    "X-Frame-Options": "DENY",
+    "Cross-Origin-Opener-Policy": "same-origin",
+  };
+}
+
+/**
+ * A copy of `response` with the security headers: the one boundary every Worker response passes
+ * (src/worker.ts). The 101 of a WebSocket upgrade is the runtime's and passes as it is.
+ */
+export function secured(response: Response, pageUrl: URL): Response {
+  if (response.status === 101) return response;
   const headers = new Headers(response.headers);
-  for (const [name, value] of htmlSecurityHeaders()) headers.set(name, value);
+  for (const [name, value] of Object.entries(SECURITY_HEADERS)) headers.set(name, value);
+  if (headers.get("Content-Type")?.startsWith("text/html")) {
+    for (const [name, value] of Object.entries(htmlHeaders(pageUrl))) headers.set(name, value);
+  }
   return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
 }
 
@@ -47,6 +64,17 @@ export function unknownRoomPage(): Response {
     "No such room",
     "This link does not lead to a Phantachat room. It may be mistyped or cut short.",
   );
+}
+
+/** The page for a visitor who opened more new rooms this minute than a person does. */
+export function slowDownPage(): Response {
+  const page = errorPage(
+    429,
+    "Slow down",
+    "Too many new rooms were opened from your network in the last minute. Wait a moment, then try again.",
+  );
+  page.headers.set("Retry-After", "60");
+  return page;
 }
 
 /** The page for a room link older than the deployment's ROOM_TTL_SECONDS. */
@@ -78,7 +106,7 @@ function errorPage(status: number, title: string, explanation: string): Response
 </body>
 </html>
 `;
-  return new Response(html, { status, headers: htmlSecurityHeaders() });
+  return new Response(html, { status, headers: { "Content-Type": "text/html; charset=utf-8" } });
 }
 
 /** "24 hours", "90 minutes", "45 seconds": the largest unit that divides evenly. */

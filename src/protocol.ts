@@ -6,6 +6,7 @@
  * Everything that arrives from the wire is `unknown` until a parser here has narrowed it field
  * by field. Nothing is cast.
  */
+import { nameProblem } from "./name-rules.ts";
 
 /**
  * Bumped only for changes an old client cannot ignore; new optional fields do not bump it. Sent
@@ -45,7 +46,7 @@ export type ClientFrame =
  * Every error code a room sends, once. Adding one fails to compile until every client's
  * exhaustive switch handles it (the page's in src/client/main.ts).
  */
-export const ERROR_CODES = ["bad_frame", "too_large", "rate_limited", "room_full"] as const;
+export const ERROR_CODES = ["bad_frame", "too_large", "rate_limited", "room_full", "name_taken", "overloaded"] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export function isErrorCode(v: unknown): v is ErrorCode {
@@ -130,7 +131,7 @@ export function parseClientFrame(raw: string | ArrayBuffer): ClientFrame | Proto
     case "name": {
       if (typeof value.name !== "string") return badField("name", "name", "a string");
       const name = value.name.trim();
-      const problem = checkText(name, MAX_NAME_CODE_POINTS, false);
+      const problem = checkName(name);
       return problem ? new ProtocolError("bad_frame", `name.name ${problem}.`) : { type: "name", name };
     }
     case "away": {
@@ -280,6 +281,14 @@ export function checkText(s: string, maxCodePoints: number, allowNewline: boolea
  */
 export function isControlCode(c: number, allowNewline: boolean): boolean {
   return c < 0x20 ? !(allowNewline && c === 0x0a) : c >= 0x7f && c <= 0x9f;
+}
+
+/**
+ * What is wrong with a name (already trimmed), or null: the text rules of any field, then the
+ * rules that keep names honest (src/name-rules.ts).
+ */
+export function checkName(name: string): string | null {
+  return checkText(name, MAX_NAME_CODE_POINTS, false) ?? nameProblem(name);
 }
 
 function isLowSurrogate(c: number): boolean {

@@ -3,20 +3,24 @@
  *
  * Built for hibernation, so an idle room costs nothing: sockets are accepted with the
  * Hibernation API, pings are answered by the runtime without waking us, and the only timer is
- * the zero-delay flush tick of a room that is busy right now (src/outbox.ts). Each socket's
- * session (id, name, away, seq, flood state) lives in its attachment, which is the only state
- * that survives eviction. Nothing is ever written to storage: the room relays and forgets.
+ * the zero-delay flush tick of a room that is busy right now (src/outbox.ts). An alarm, which
+ * does not keep a room from hibernating, sweeps out silent sockets while anyone is connected.
+ * Each socket's session (src/session.ts) lives in its attachment, which is the only state that
+ * survives eviction. Nothing is ever written to storage but that alarm's time: the room relays
+ * and forgets.
  */
 import { DurableObject } from "cloudflare:workers";
+import { clientKey, spendAllowance } from "./client-address.ts";
 import { type Config, readConfig } from "./config.ts";
-import { admitFrame, createFloodState, type FloodState } from "./flood-guard.ts";
+import { admitFrame, createFloodState, GROSS_FRAMES_PER_SECOND } from "./flood-guard.ts";
+import { nameKey } from "./name-rules.ts";
 import { pickConnectionId, pickDefaultName } from "./names.ts";
 import { COALESCE_MS, Outbox } from "./outbox.ts";
 import {
   CLOSES,
+  type ClientFrame,
   type CloseKind,
   encodeServerFrame,
-  isRecord,
   type Peer,
   PING,
   PONG,
@@ -26,32 +30,37 @@ import {
   type ServerFrame,
   type User,
 } from "./protocol.ts";
-import { type LagState, observeLag } from "./staleness.ts";
-
-interface Session {
-  id: string;
-  name: string;
-  away: boolean;
-  /** `keys` frames relayed for this socket so far; the last one carried this number. */
-  seq: number;
-  flood: FloodState;
-  /** When this socket last sent a frame (ms); pings are tracked by the runtime. */
-  seenAt: number;
-}
+import { DROPPED, type Session, toSession } from "./session.ts";
+import { isStale, type LagState, type RoomLag } from "./staleness.ts";
 
 /** How often, at most, frames trigger a sweep for sockets that stopped answering. */
 const MAX_REAP_INTERVAL_MS = 10_000;
+/** One rename a second at most: enough for a person, too few to flood everyone's notices. */
+const RENAME_INTERVAL_MS = 1_000;
+/**
+ * Frames a flooder may still send after we closed it (in flight when the close went out). One
+ * that goes on past this ignores the close, and the runtime has no way to cut one socket: every
+ * frame it sends is still billed, so the room resets itself, which cuts every socket it holds.
+ */
+const MAX_FRAMES_AFTER_CLOSE = GROSS_FRAMES_PER_SECOND;
 
 export class Room extends DurableObject<Env> {
   readonly #config: Config;
   /** Rebuilt from the sockets' attachments on first use after every wake-up. */
   #sessions: Map<WebSocket, Session> | undefined;
-  /** Sockets we closed ourselves, so their late close events announce no second `leave`. */
-  readonly #dropped = new WeakSet<WebSocket>();
+  /**
+   * Sockets we closed ourselves (their late close events announce no second `leave`), with the
+   * frames they sent since and whether they were closed for flooding.
+   */
+  readonly #dropped = new WeakMap<WebSocket, { frames: number; flooded: boolean }>();
   #reapedAt = 0;
   /** A quiet room sends every frame at once; a busy one sends each person one message per tick. */
   readonly #outbox = new Outbox<WebSocket>();
+  /** Clock baselines for shedding; in memory only, since a room that slept has no backlog. */
   readonly #lags = new WeakMap<WebSocket, LagState>();
+  readonly #roomLag: RoomLag = { last: null };
+  /** Senders told that frames of theirs were shed, until one is relayed again. */
+  readonly #toldShed = new WeakSet<WebSocket>();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -83,11 +92,13 @@ export class Room extends DurableObject<Env> {
     this.ctx.acceptWebSocket(server);
     const session: Session = {
       id: pickConnectionId(new Set(Array.from(sessions.values(), (s) => s.id))),
-      name: pickDefaultName(new Set(Array.from(sessions.values(), (s) => s.name))),
+      name: pickDefaultName(new Set(Array.from(sessions.values(), (s) => nameKey(s.name)))),
       away: false,
       seq: 0,
       flood: createFloodState(now),
       seenAt: now,
+      renamedAt: Number.NEGATIVE_INFINITY,
+      client: clientKey(request.headers.get("CF-Connecting-IP")),
     };
     server.serializeAttachment(session);
     const peers = Array.from(sessions.values(), (s): Peer => ({ ...userOf(s), away: s.away }));
@@ -101,13 +112,27 @@ export class Room extends DurableObject<Env> {
       maxPeers: this.#config.maxPeers,
     });
     this.#broadcast({ type: "join", user: userOf(session) }, server);
+    await this.#scheduleSweep(now);
     return new Response(null, { status: 101, webSocket: client });
   }
 
+  /**
+   * The sweep for silent sockets, so the others hear that a vanished person left within the
+   * heartbeat timeout even when nobody types. An alarm, not a timer: a pending alarm does not keep
+   * the room from hibernating or bill its time; each one fired is one request.
+   */
+  override async alarm(): Promise<void> {
+    const now = Date.now();
+    this.#reapZombies(now, true);
+    if (this.#live().size > 0) await this.#scheduleSweep(now, true);
+  }
+
   override webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): void {
-    // Unknown: a socket we dropped whose last frames were already in flight.
     const session = this.#live().get(ws);
-    if (!session) return;
+    if (!session) {
+      this.#afterClose(ws);
+      return;
+    }
     try {
       this.#onFrame(ws, session, message);
     } catch (error) {
@@ -138,37 +163,34 @@ export class Room extends DurableObject<Env> {
     // Flood control comes before parsing, so a flood of garbage is as cheap as a flood of keys.
     const verdict = admitFrame(session.flood, now);
     if (verdict === "close") {
+      // It must not simply come back: the rest of its address's upgrades this minute are spent.
+      if (session.client !== null) void spendAllowance(this.env.UPGRADES, session.client);
       this.#drop(ws, session, "flood");
       return;
     }
     if (verdict === "notify") {
       this.#send(ws, { type: "error", code: "rate_limited", message: "Too fast: some keystrokes were dropped." });
     }
-    if (verdict === "pass") this.#apply(ws, session, parseClientFrame(message), now);
+    if (verdict === "pass") {
+      const frame = parseClientFrame(message);
+      if (frame instanceof ProtocolError) this.#send(ws, { type: "error", code: frame.code, message: frame.message });
+      else this.#apply(ws, session, frame, now);
+    }
     ws.serializeAttachment(session);
     this.#reapZombies(now);
   }
 
-  #apply(ws: WebSocket, session: Session, frame: ReturnType<typeof parseClientFrame>, now: number): void {
-    if (frame instanceof ProtocolError) {
-      this.#send(ws, { type: "error", code: frame.code, message: frame.message });
-      return;
-    }
+  #apply(ws: WebSocket, session: Session, frame: ClientFrame, now: number): void {
     switch (frame.type) {
       case "keys":
-        // Under overload a frame can reach us after it would have faded from every screen: it is
-        // worth nothing, so it costs nothing. Shedding it lets a backlog drain at the speed of
-        // reading frames instead of relaying them. Not a loss: seq counts only relayed frames.
-        if (frame.at !== undefined && observeLag(this.#lagOf(ws), now, frame.at) > this.#config.fadeMs) return;
+        if (frame.at !== undefined && this.#isStale(ws, now, frame.at)) return;
+        this.#toldShed.delete(ws);
         session.seq += 1;
         this.#broadcast({ type: "keys", from: session.id, text: frame.text, seq: session.seq }, ws);
         return;
-      case "name": {
-        const oldName = session.name;
-        session.name = frame.name;
-        this.#broadcast({ type: "name", user: userOf(session), oldName });
+      case "name":
+        this.#rename(ws, session, frame.name, now);
         return;
-      }
       case "away":
         if (session.away === frame.away) return;
         session.away = frame.away;
@@ -179,14 +201,55 @@ export class Room extends DurableObject<Env> {
     }
   }
 
-  /** Per-socket clock baseline; in memory only, since a room that slept has no backlog. */
-  #lagOf(ws: WebSocket): LagState {
-    let state = this.#lags.get(ws);
-    if (!state) {
-      state = { minOffset: null };
-      this.#lags.set(ws, state);
+  /**
+   * Under overload a frame can reach us after it would have faded from every screen: it is worth
+   * nothing, so it costs nothing. Shedding it lets a backlog drain at the speed of reading frames
+   * instead of relaying them; it does not count in seq. The sender is told once per episode, so
+   * loss is never silent.
+   */
+  #isStale(ws: WebSocket, now: number, at: number): boolean {
+    let lag = this.#lags.get(ws);
+    if (!lag) {
+      lag = { minOffset: null };
+      this.#lags.set(ws, lag);
     }
-    return state;
+    if (!isStale(lag, this.#roomLag, ws, now, at, this.#config.fadeMs)) return false;
+    if (!this.#toldShed.has(ws)) {
+      this.#toldShed.add(ws);
+      const message =
+        "The room is overloaded: some of your keystrokes reached it too late to be shown, and were dropped.";
+      this.#send(ws, { type: "error", code: "overloaded", message });
+    }
+    return true;
+  }
+
+  #rename(ws: WebSocket, session: Session, name: string, now: number): void {
+    if (now - session.renamedAt < RENAME_INTERVAL_MS) {
+      this.#send(ws, { type: "error", code: "rate_limited", message: "Too many renames: wait a moment." });
+      return;
+    }
+    const key = nameKey(name);
+    // Nobody may take a name another person here holds: the names are how people tell each other apart.
+    for (const [other, s] of this.#live()) {
+      if (other !== ws && nameKey(s.name) === key) {
+        this.#send(ws, { type: "error", code: "name_taken", message: "Someone here already has that name." });
+        return;
+      }
+    }
+    session.renamedAt = now;
+    if (name === session.name) return;
+    const oldName = session.name;
+    session.name = name;
+    this.#broadcast({ type: "name", user: userOf(session), oldName });
+  }
+
+  /** A frame from a socket we closed: in flight when the close went out, or a flooder ignoring it. */
+  #afterClose(ws: WebSocket): void {
+    const dropped = this.#dropped.get(ws);
+    if (!dropped?.flooded || ++dropped.frames <= MAX_FRAMES_AFTER_CLOSE) return;
+    console.warn(`room ${this.#logId()}: a closed socket kept sending; resetting the room to cut it off`);
+    // Every socket of the room is cut; the pages reconnect by themselves within a second.
+    this.ctx.abort("A closed socket kept sending");
   }
 
   /** The room's sessions, rebuilt from socket attachments after a wake-up. */
@@ -246,8 +309,10 @@ export class Room extends DurableObject<Env> {
   /** Closes a socket on our side and tells everyone else that its person left. */
   #drop(ws: WebSocket, session: Session, why: CloseKind): void {
     if (!this.#live().delete(ws)) return;
-    this.#dropped.add(ws);
+    this.#dropped.set(ws, { frames: 0, flooded: why === "flood" });
     try {
+      // A room that wakes up before the close completes must not take this socket back.
+      ws.serializeAttachment(DROPPED);
       ws.close(CLOSES[why].code, CLOSES[why].reason);
     } catch {
       // Already closing or closed: there is nobody left on it to tell.
@@ -262,7 +327,7 @@ export class Room extends DurableObject<Env> {
     // attachment is the only record of who this was.
     const session = sessions.get(ws) ?? (this.#dropped.has(ws) ? null : toSession(ws.deserializeAttachment()));
     sessions.delete(ws);
-    this.#dropped.add(ws);
+    if (!this.#dropped.has(ws)) this.#dropped.set(ws, { frames: 0, flooded: false });
     if (session) this.#broadcast({ type: "leave", user: userOf(session) });
   }
 
@@ -276,9 +341,27 @@ export class Room extends DurableObject<Env> {
     if (!force && now - this.#reapedAt < Math.min(MAX_REAP_INTERVAL_MS, timeout / 2)) return;
     this.#reapedAt = now;
     for (const [ws, session] of this.#live()) {
-      const pingedAt = this.ctx.getWebSocketAutoResponseTimestamp(ws)?.getTime() ?? 0;
-      if (now - Math.max(pingedAt, session.seenAt) > timeout) this.#drop(ws, session, "noHeartbeat");
+      if (now - this.#heardAt(ws, session) > timeout) this.#drop(ws, session, "noHeartbeat");
     }
+  }
+
+  /** When a socket last showed it was alive: its last frame, or its last ping. */
+  #heardAt(ws: WebSocket, session: Session): number {
+    return Math.max(this.ctx.getWebSocketAutoResponseTimestamp(ws)?.getTime() ?? 0, session.seenAt);
+  }
+
+  /**
+   * Sets the sweep alarm for when the first socket would go silent for too long. On connect it
+   * only sets one if none is pending (one storage read); `replace` sets the next one from alarm().
+   */
+  async #scheduleSweep(now: number, replace = false): Promise<void> {
+    const storage = this.ctx.storage;
+    if (!replace && (await storage.getAlarm()) !== null) return;
+    let due = Number.POSITIVE_INFINITY;
+    for (const [ws, session] of this.#live()) due = Math.min(due, this.#heardAt(ws, session));
+    if (due === Number.POSITIVE_INFINITY) return;
+    // A second past the deadline, and never sooner than a second from now: no alarm storms.
+    await storage.setAlarm(Math.max(now, due + this.#config.heartbeatTimeoutMs) + 1_000);
   }
 
   /** A log-safe room name: the object id is a one-way hash of the room link, not the link. */
@@ -299,16 +382,4 @@ function trySend(ws: WebSocket, text: string): boolean {
 
 function userOf(session: Session): User {
   return { id: session.id, name: session.name };
-}
-
-/** Narrows an attachment back into a session; anything else (no attachment, an older shape) is null. */
-function toSession(v: unknown): Session | null {
-  if (!isRecord(v) || !isRecord(v.flood)) return null;
-  const { id, name, away, seq, seenAt } = v;
-  if (typeof id !== "string" || typeof name !== "string" || typeof away !== "boolean") return null;
-  if (typeof seq !== "number" || typeof seenAt !== "number") return null;
-  const { tokens, refilledAt, limitedSince, noticedAt } = v.flood;
-  if (typeof tokens !== "number" || typeof refilledAt !== "number" || typeof noticedAt !== "number") return null;
-  if (limitedSince !== null && typeof limitedSince !== "number") return null;
-  return { id, name, away, seq, seenAt, flood: { tokens, refilledAt, limitedSince, noticedAt } };
 }

@@ -5,6 +5,7 @@ import {
   BURST,
   createFloodState,
   type FloodVerdict,
+  GROSS_FRAMES_PER_SECOND,
   NOTICE_INTERVAL_MS,
   RATE_PER_SECOND,
 } from "../src/flood-guard.ts";
@@ -68,8 +69,23 @@ describe("admitFrame", () => {
     expect(tally(Array.from({ length: BURST }, () => admitFrame(state, later))).pass).toBe(BURST);
   });
 
+  it("asks to close at once a sender that sends more than four times the burst within a second", () => {
+    for (const perSecond of [GROSS_FRAMES_PER_SECOND + 10, 5_000, 2_000_000]) {
+      const state = createFloodState(0);
+      let closedAt = -1;
+      let frames = 0;
+      for (let i = 0; closedAt < 0 && i < 10_000; i++) {
+        frames++;
+        if (admitFrame(state, (i * 1000) / perSecond) === "close") closedAt = (i * 1000) / perSecond;
+      }
+      expect(frames, `${perSecond}/s`).toBe(GROSS_FRAMES_PER_SECOND + 1);
+      expect(closedAt, `${perSecond}/s`).toBeLessThan(1_000);
+    }
+    expect(GROSS_FRAMES_PER_SECOND).toBe(4 * BURST);
+  });
+
   it("asks to close a sender that stays over the rate for over 10 s, not before", () => {
-    for (const perSecond of [1_000, 100, RATE_PER_SECOND + 5]) {
+    for (const perSecond of [GROSS_FRAMES_PER_SECOND, 100, RATE_PER_SECOND + 5]) {
       const state = createFloodState(0);
       let firstRefused = -1;
       let firstClose = -1;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { BURST, RATE_PER_SECOND } from "../src/flood-guard.ts";
+import { BURST, GROSS_FRAMES_PER_SECOND, RATE_PER_SECOND } from "../src/flood-guard.ts";
 import type { ServerFrame } from "../src/protocol.ts";
 import { joinMany, mintRoom, type Peer, sleep } from "./helpers.ts";
 
@@ -62,6 +62,36 @@ describe("flood control", () => {
     await typist.peer.expectSilence(0);
   });
 
+  it("closes at once a socket that writes as fast as it can, having relayed at most one burst", async () => {
+    const [flooder, victim] = await joinMany(await mintRoom(), 2);
+    if (!flooder || !victim) throw new Error("joinMany");
+    const started = Date.now();
+    // Over four bursts within a second, and not so many more that the room has to reset.
+    for (let i = 0; i < GROSS_FRAMES_PER_SECOND + 100; i++) flooder.peer.send({ type: "keys", text: "x" });
+    expect((await flooder.peer.closed(2_000)).code).toBe(1008);
+    expect(Date.now() - started).toBeLessThan(1_000);
+    const frames = await drain(victim.peer);
+    const relayed = frames.filter((f) => f.type === "keys");
+    expect(relayed.length).toBeGreaterThanOrEqual(BURST);
+    expect(relayed.length).toBeLessThanOrEqual(BURST + RATE_PER_SECOND);
+    expect(frames.at(-1)).toEqual({ type: "leave", user: flooder.welcome.you });
+  });
+
+  it("resets the room when a closed flooder keeps sending, which cuts it off; the room works again at once", async () => {
+    const room = await mintRoom();
+    const [flooder, victim] = await joinMany(room, 2);
+    if (!flooder || !victim) throw new Error("joinMany");
+    for (let i = 0; i < 5_000; i++) flooder.peer.send({ type: "keys", text: "x" });
+    expect((await flooder.peer.closed(2_000)).code).toBe(1008);
+    // Every socket of the room is cut: the victim's page reconnects by itself.
+    await victim.peer.closed(2_000);
+    const [again, other] = await joinMany(room, 2);
+    if (!again || !other) throw new Error("joinMany");
+    expect(again.welcome.peers).toEqual([]);
+    again.peer.send({ type: "keys", text: "back" });
+    expect(await other.peer.expect("keys")).toMatchObject({ text: "back", seq: 1 });
+  });
+
   it("closes a socket that floods for more than 10 s with 1008, and the room carries on", async () => {
     const [flooder, victim] = await joinMany(await mintRoom(), 2);
     if (!flooder || !victim) throw new Error("joinMany");
@@ -73,8 +103,9 @@ describe("flood control", () => {
       },
       () => undefined,
     );
+    // About 150 frames/s: well over the rate, but not gross enough to be closed at once.
     while (closedAfter < 0 && Date.now() - started < 14_000) {
-      for (let i = 0; i < 20; i++) flooder.peer.send({ type: "keys", text: "spam" });
+      for (let i = 0; i < 3; i++) flooder.peer.send({ type: "keys", text: "spam" });
       await sleep(20);
     }
     expect((await flooder.peer.closed()).code).toBe(1008);

@@ -6,6 +6,8 @@ import { exports } from "cloudflare:workers";
 import {
   type ClientFrame,
   encodeClientFrame,
+  PING,
+  PONG,
   type ServerFrame,
   splitServerMessage,
   toServerFrame,
@@ -21,9 +23,15 @@ export async function mintRoom(): Promise<string> {
   return location.slice(1);
 }
 
+/** The headers of a real WebSocket handshake (RFC 6455 §4.1), with a fresh key. */
+export function handshakeHeaders(): Record<string, string> {
+  const key = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(16))));
+  return { Upgrade: "websocket", Connection: "Upgrade", "Sec-WebSocket-Key": key, "Sec-WebSocket-Version": "13" };
+}
+
 /** Opens a WebSocket to `/<room>` through the Worker; resolves with the HTTP response. */
 export function upgrade(room: string, headers: Record<string, string> = {}): Promise<Response> {
-  return exports.default.fetch(`${ORIGIN}/${room}`, { headers: { Upgrade: "websocket", ...headers } });
+  return exports.default.fetch(`${ORIGIN}/${room}`, { headers: { ...handshakeHeaders(), ...headers } });
 }
 
 /** A person in a room, as seen from their socket. */
@@ -83,7 +91,9 @@ export class Peer {
   async next(timeoutMs?: number): Promise<ServerFrame> {
     const unread = this.#unread.shift();
     if (unread) return unread;
-    const raw = await this.nextRaw(timeoutMs);
+    let raw = await this.nextRaw(timeoutMs);
+    // Heartbeat replies are not frames (heartbeat() sends pings without reading them).
+    while (raw === PONG) raw = await this.nextRaw(timeoutMs);
     // Every frame must be well-formed, and a batch must hold more than one.
     const split = splitServerMessage(raw);
     const frames = split?.items.map(toServerFrame) ?? [];
@@ -115,7 +125,7 @@ export class Peer {
   /** Resolves if nothing arrives for `ms`; rejects with what arrived otherwise. */
   async expectSilence(ms = 200): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, ms));
-    const unread = this.#unread[0] ? JSON.stringify(this.#unread[0]) : this.#inbox[0];
+    const unread = this.#unread[0] ? JSON.stringify(this.#unread[0]) : this.#inbox.find((m) => m !== PONG);
     if (unread !== undefined) throw new Error(`expected silence, got ${String(unread)}`);
   }
 
@@ -169,6 +179,24 @@ function isOfType<T extends ServerFrame["type"]>(
   type: T,
 ): frame is Extract<ServerFrame, { type: T }> {
   return frame.type === type;
+}
+
+/**
+ * Pings every 300 ms until stopped, like the page's heartbeat. The pongs stay in the inbox for
+ * nextRaw(); next() and expectSilence() pass over them.
+ */
+export function heartbeat(peer: Peer): () => Promise<void> {
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      peer.send(PING);
+      await sleep(300);
+    }
+  })();
+  return async () => {
+    running = false;
+    await loop;
+  };
 }
 
 export function sleep(ms: number): Promise<void> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type LagState, observeLag } from "../src/staleness.ts";
+import { CORROBORATION_MS, isStale, type LagState, observeLag, type RoomLag } from "../src/staleness.ts";
 
 describe("observeLag", () => {
   it("measures each frame's delay against the fastest trip, whatever the clocks' difference", () => {
@@ -18,5 +18,54 @@ describe("observeLag", () => {
     expect(observeLag(state, 10_100, 5_000)).toBe(0);
     expect(state.minOffset).toBe(5_100);
     expect(observeLag(state, 12_100, 6_000)).toBe(1_000);
+  });
+});
+
+describe("isStale", () => {
+  const FADE = 5_000;
+
+  it("sheds frames that waited in a backlog that delays everyone's frames", () => {
+    const room: RoomLag = { last: null };
+    const a: LagState = { minOffset: null };
+    const b: LagState = { minOffset: null };
+    // Both baselines at 20 ms trips, clocks 1 h apart.
+    expect(isStale(a, room, "a", 1_020, 1_000, FADE)).toBe(false);
+    expect(isStale(b, room, "b", 1_030, 3_601_010, FADE)).toBe(false);
+    // The room falls behind and handles frames back to back: they come 4 s, then 6 s late.
+    expect(isStale(a, room, "a", 16_000, 11_980, FADE)).toBe(false);
+    expect(isStale(b, room, "b", 16_010, 3_610_020, FADE)).toBe(true);
+    expect(isStale(a, room, "a", 16_020, 10_000, FADE)).toBe(true);
+  });
+
+  it("never sheds a device whose clock stopped while it slept, in a quiet room", () => {
+    // The page's clock stood still for a 60 s sleep: every later frame looks 60 s late.
+    const room: RoomLag = { last: null };
+    const sleeper: LagState = { minOffset: null };
+    const other: LagState = { minOffset: null };
+    expect(isStale(sleeper, room, "s", 1_020, 1_000, FADE)).toBe(false);
+    expect(isStale(other, room, "o", 2_000, 1_980, FADE)).toBe(false);
+    for (let i = 0; i < 20; i++) {
+      const now = 70_000 + i * 150;
+      expect(isStale(sleeper, room, "s", now, now - 60_020, FADE), `frame ${i}`).toBe(false);
+      // Someone else typing meanwhile, on time.
+      expect(isStale(other, room, "o", now + 50, now + 30, FADE)).toBe(false);
+    }
+  });
+
+  it("never sheds the only typist in a room on its own evidence", () => {
+    const room: RoomLag = { last: null };
+    const only: LagState = { minOffset: null };
+    expect(isStale(only, room, "x", 1_000, 1_000, FADE)).toBe(false);
+    expect(isStale(only, room, "x", 20_000, 2_000, FADE)).toBe(false);
+    expect(isStale(only, room, "x", 20_100, 2_100, FADE)).toBe(false);
+  });
+
+  it("does not let an old late frame of someone else corroborate a new one", () => {
+    const room: RoomLag = { last: null };
+    const a: LagState = { minOffset: 0 };
+    const b: LagState = { minOffset: 0 };
+    room.last = { sender: "a", handledAt: 1_000, lag: 9_000 };
+    expect(isStale(b, room, "b", 1_000 + CORROBORATION_MS + 1, -7_000, FADE)).toBe(false);
+    expect(a.minOffset).toBe(0);
   });
 });

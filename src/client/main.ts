@@ -126,6 +126,12 @@ function onError(code: ErrorCode, message: string): void {
     case "too_large":
       view.notice(`Not sent: ${message}`);
       return;
+    case "name_taken":
+      view.notice("Someone here already has that name: pick another.");
+      return;
+    case "overloaded":
+      view.notice("The room is overloaded: some of your words reached it too late to be shown, and were dropped.");
+      return;
     case "room_full":
       // The connection ends with it; the state change says so.
       return;

@@ -2,7 +2,7 @@
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { readConfig } from "../../src/config.ts";
-import { joinMany, mintRoom, ORIGIN, sleep, upgrade } from "../helpers.ts";
+import { heartbeat, joinMany, mintRoom, ORIGIN, sleep, upgrade } from "../helpers.ts";
 
 describe("room expiry (ROOM_TTL_SECONDS = 3)", () => {
   it("runs with the short TTL it was written for", () => {
@@ -15,8 +15,11 @@ describe("room expiry (ROOM_TTL_SECONDS = 3)", () => {
     const [a, b] = await joinMany(room, 2);
     if (!a || !b) throw new Error("joinMany");
 
-    // Mint times have one-second resolution, so a 3 s link lasts 3 to 4 s.
+    // Mint times have one-second resolution, so a 3 s link lasts 3 to 4 s. Both keep pinging
+    // meanwhile, or the room would sweep them out as dead (HEARTBEAT_TIMEOUT_MS is 1.5 s here).
+    const stops = [heartbeat(a.peer), heartbeat(b.peer)];
     await sleep(4_100);
+    await Promise.all(stops.map((stop) => stop()));
 
     const page = await exports.default.fetch(`${ORIGIN}/${room}`);
     expect(page.status).toBe(410);

@@ -2,23 +2,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { DEFAULTS, readConfig } from "../../src/config.ts";
-import { join, joinMany, mintRoom, type Peer, sleep } from "../helpers.ts";
-
-/** Pings every 300 ms until stopped, reading the pongs, like the page's heartbeat. */
-function heartbeat(peer: Peer): () => Promise<void> {
-  let running = true;
-  const loop = (async () => {
-    while (running) {
-      peer.send("ping");
-      expect(await peer.nextRaw()).toBe("pong");
-      await sleep(300);
-    }
-  })();
-  return async () => {
-    running = false;
-    await loop;
-  };
-}
+import { heartbeat, join, joinMany, mintRoom, sleep } from "../helpers.ts";
 
 describe("dead sockets (HEARTBEAT_TIMEOUT_MS = 1500)", () => {
   it("runs with the short timeout it was written for", () => {
@@ -40,6 +24,17 @@ describe("dead sockets (HEARTBEAT_TIMEOUT_MS = 1500)", () => {
     expect(await writer.peer.expect("leave")).toEqual({ type: "leave", user: zombie.welcome.you });
     expect(await zombie.peer.closed()).toMatchObject({ code: 1001 });
     await alive.peer.expectSilence();
+  });
+
+  it("tells the others that a silent socket left within the timeout, even when nobody types", async () => {
+    const room = await mintRoom();
+    const [alive, zombie] = await joinMany(room, 2);
+    if (!alive || !zombie) throw new Error("joinMany");
+    const stop = heartbeat(alive.peer);
+    // The room's sweep alarm fires a second after the zombie's deadline: 1.5 s + 1 s.
+    const left = await alive.peer.until("leave", 4_000).finally(stop);
+    expect(left).toEqual({ type: "leave", user: zombie.welcome.you });
+    expect(await zombie.peer.closed()).toMatchObject({ code: 1001 });
   });
 
   it("does not let dead sockets keep a full room full", async () => {
