@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { nameKey, nameProblem } from "../src/name-rules.ts";
 import { pickConnectionId, pickDefaultName } from "../src/names.ts";
 
 describe("pickDefaultName", () => {
@@ -29,5 +30,28 @@ describe("pickConnectionId", () => {
       expect(taken.has(id)).toBe(false);
       taken.add(id);
     }
+  });
+});
+
+describe("name rules", () => {
+  it("accept what people are called, in any script", () => {
+    for (const name of ["Zoë", "李小龍", "O'Brien", "🦊", "Ana María", "שרה", "ام", "x"])
+      expect(nameProblem(name), name).toBeNull();
+  });
+
+  it("refuse direction controls, names that show nothing, and the page's own (you) marker", () => {
+    expect(nameProblem("\u202eevil")).toMatch(/direction/);
+    expect(nameProblem("a\u200fb")).toMatch(/direction/);
+    for (const blank of ["\u200b", "\u2800", "\u3164", "\u115f\u1160", "\u0301", "\ufe0f"]) {
+      expect(nameProblem(blank), JSON.stringify(blank)).toMatch(/visible/);
+    }
+    expect(nameProblem("Bo (you)")).toMatch(/you/);
+  });
+
+  it("compare names as a reader would", () => {
+    expect(nameKey("Ana")).toBe(nameKey(" ana "));
+    expect(nameKey("ＡＮＡ")).toBe(nameKey("ana"));
+    expect(nameKey("Ana  María")).toBe(nameKey("ana maría"));
+    expect(nameKey("Ana")).not.toBe(nameKey("Anna"));
   });
 });

@@ -3,7 +3,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { DEFAULTS } from "../src/config.ts";
 import { MAX_FRAME_BYTES } from "../src/protocol.ts";
-import { join, joinMany, mintRoom, Peer, upgrade } from "./helpers.ts";
+import { join, joinMany, mintRoom, Peer, sleep, upgrade } from "./helpers.ts";
 
 function roomStub(room: string): DurableObjectStub {
   return env.ROOMS.get(env.ROOMS.idFromName(room));
@@ -206,6 +206,38 @@ describe("names and attention", () => {
     expect(await a.peer.expect("error")).toMatchObject({ code: "bad_frame" });
     const b = await join(room);
     expect(b.welcome.peers[0]?.name).toBe(a.welcome.you.name);
+  });
+
+  it("refuses names that could pose as someone: reversed text, nothing visible, '(you)', another person's name", async () => {
+    const room = await mintRoom();
+    const [a, b] = await joinMany(room, 2);
+    if (!a || !b) throw new Error("joinMany");
+    const posing = ["\u202eevil", "Bo\u2066", "\u200b", "\u2800\u2800", "\u3164", "Ana (you)", "(YOU)"];
+    for (const name of posing) {
+      a.peer.send({ type: "name", name });
+      expect(await a.peer.expect("error"), JSON.stringify(name)).toMatchObject({ code: "bad_frame" });
+    }
+    b.peer.send({ type: "name", name: "Cleo" });
+    await b.peer.expect("name");
+    await a.peer.expect("name");
+    // The same name to a reader: another case, full-width letters, extra spaces.
+    for (const name of ["cleo", "ＣＬＥＯ"]) {
+      a.peer.send({ type: "name", name });
+      expect(await a.peer.expect("error"), name).toMatchObject({ code: "name_taken" });
+    }
+    await b.peer.expectSilence();
+  });
+
+  it("allows one rename a second, so renames cannot flood everyone's notices", async () => {
+    const [a, b] = await joinMany(await mintRoom(), 2);
+    if (!a || !b) throw new Error("joinMany");
+    for (const name of ["One", "Two", "Three"]) a.peer.send({ type: "name", name });
+    expect(await b.peer.expect("name")).toMatchObject({ user: { name: "One" } });
+    await b.peer.expectSilence(200);
+    expect(await a.peer.until("error")).toMatchObject({ code: "rate_limited" });
+    await sleep(1_000);
+    a.peer.send({ type: "name", name: "Four" });
+    expect(await b.peer.expect("name")).toMatchObject({ user: { name: "Four" } });
   });
 
   it("tells everyone else when someone looks away and comes back, once per change", async () => {

@@ -135,6 +135,38 @@ describe("GET /<room>", () => {
   });
 });
 
+describe("every response", () => {
+  it("carries nosniff, no-store and no-referrer, errors included, and HTML its CSP with the page's own socket", async () => {
+    const room = await mintRoom();
+    const expired = await roomMintedAgo(config.roomTtlSeconds + 5);
+    const requests: [string, RequestInit][] = [
+      ["/", {}],
+      ["/", { method: "POST" }],
+      ["/", { method: "DELETE" }],
+      [`/${room}`, {}],
+      [`/${room}`, { method: "PUT", body: "x" }],
+      ["/nope", {}],
+      [`/${expired}`, {}],
+      ["/room.html", {}],
+      ["/nope", { headers: { Upgrade: "websocket" } }],
+      [`/${expired}`, { headers: { Upgrade: "websocket" } }],
+      [`/${room}`, { headers: { Upgrade: "websocket" } }],
+      [`/${room}`, { headers: { Upgrade: "websocket", "Sec-WebSocket-Version": "13" } }],
+      [`/${room}`, { headers: { Upgrade: "websocket", Origin: "https://evil.example" } }],
+    ];
+    for (const [path, init] of requests) {
+      const res = await get(path, init);
+      const what = `${init.method ?? "GET"} ${path} → ${res.status}`;
+      expect(res.headers.get("X-Content-Type-Options"), what).toBe("nosniff");
+      expect(res.headers.get("Referrer-Policy"), what).toBe("no-referrer");
+      expect(res.headers.get("Cache-Control"), what).toBe("no-store");
+      if (res.headers.get("Content-Type")?.startsWith("text/html")) expectHtmlSecurityHeaders(res);
+    }
+    const page = await get(`/${room}`);
+    expect(page.headers.get("Content-Security-Policy")).toContain("connect-src 'self' wss://phantachat.test");
+  });
+});
+
 describe("WebSocket upgrade at /<room>", () => {
   it("connects to the room for a minted link", async () => {
     const res = await upgrade(await mintRoom());
