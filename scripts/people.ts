@@ -11,8 +11,21 @@ export interface Person {
   problems: string[];
 }
 
+/**
+ * A client address of its own for each person, as if each were on their own network: the
+ * Worker rate-limits connects and mints per address, and wrangler dev keeps a CF-Connecting-IP
+ * that the client sends (Cloudflare itself would overwrite it).
+ */
+export function personalAddress(): Record<string, string> {
+  const [a, b, c] = crypto.getRandomValues(new Uint8Array(3));
+  return { "CF-Connecting-IP": `10.${a}.${b}.${c}` };
+}
+
 export async function openPerson(browser: Browser, url: string, options: BrowserContextOptions = {}): Promise<Person> {
-  const context = await browser.newContext(options);
+  const context = await browser.newContext({
+    ...options,
+    extraHTTPHeaders: { ...personalAddress(), ...options.extraHTTPHeaders },
+  });
   const page = await context.newPage();
   const problems: string[] = [];
   const origin = new URL(url).origin;
@@ -38,7 +51,7 @@ export async function openPerson(browser: Browser, url: string, options: Browser
 
 /** Mints a room the way a visitor does, by opening `${base}/`, and returns its full URL. */
 export async function newRoomUrl(base: string): Promise<string> {
-  const res = await fetch(`${base}/`, { redirect: "manual" });
+  const res = await fetch(`${base}/`, { redirect: "manual", headers: personalAddress() });
   const location = res.headers.get("Location");
   if (res.status !== 303 || !location) throw new Error(`GET / gave ${res.status}`);
   return `${base}${location}`;

@@ -196,7 +196,9 @@ function updateInvite(): void {
 const sendLoop = new SendLoop({
   now: () => performance.now(),
   // `at` lets an overloaded room shed what would reach the others only after fading (protocol.md).
-  stamp: () => Math.round(performance.timeOrigin + performance.now()),
+  // The wall clock, because performance.now() stops while the device sleeps (and the room must
+  // never take a clock that stood still for a backlog).
+  stamp: () => Date.now(),
   setTimer: (run, ms) => setTimeout(run, ms),
   send: (frame) => connection.send(frame),
   isHeard: () => view.othersCount > 0,
