@@ -83,12 +83,27 @@ export async function myNameOn(page: Page): Promise<string> {
   return (await page.locator("#my-name").textContent()) ?? "";
 }
 
+/** A lane's words as shown: its lines, each line's text, joined with newlines. */
+export async function laneText(page: Page, name: string): Promise<string | null> {
+  return page.evaluate(readLane, name);
+}
+
+/** Runs in the page: the text of the lane whose person is shown as `who`, or null. */
+function readLane(who: string): string | null {
+  for (const lane of document.querySelectorAll(".lane")) {
+    if (lane.querySelector(".who .name")?.textContent !== who) continue;
+    return [...lane.querySelectorAll(".words .line")].map((line) => line.textContent ?? "").join("\n");
+  }
+  return null;
+}
+
 export async function waitForLaneText(page: Page, name: string, text: string, timeout = 5_000): Promise<void> {
   await page.waitForFunction(
     ([who, expected]) => {
       for (const lane of document.querySelectorAll(".lane")) {
-        const label = lane.querySelector(".name")?.textContent ?? "";
-        if (label === who || label === `${who} (you)`) return lane.querySelector(".words")?.textContent === expected;
+        if (lane.querySelector(".who .name")?.textContent !== who) continue;
+        const lines = [...lane.querySelectorAll(".words .line")].map((line) => line.textContent ?? "");
+        return lines.join("\n") === expected;
       }
       return false;
     },
@@ -107,7 +122,12 @@ export async function recordShown(page: Page): Promise<void> {
     const shown: string[] = [];
     Object.assign(window, { shown });
     new MutationObserver((records) => {
-      for (const record of records) for (const node of record.addedNodes) shown.push(node.textContent ?? "");
+      // Letters arrive as spans, or as text added to the newest span: lines come empty.
+      for (const record of records) {
+        for (const node of record.addedNodes) {
+          if (node.nodeType === Node.TEXT_NODE || node.nodeName === "SPAN") shown.push(node.textContent ?? "");
+        }
+      }
     }).observe(document.getElementById("lanes") ?? document.body, { childList: true, subtree: true });
   });
 }

@@ -2,14 +2,7 @@
  * The chat page: wires the compose field, the room view and the connection together.
  * Nothing is kept but the name a person chose (localStorage); words live on screen for fadeMs.
  */
-import {
-  checkText,
-  type ErrorCode,
-  MAX_NAME_CODE_POINTS,
-  PROTOCOL_VERSION,
-  type ServerFrame,
-  type User,
-} from "../protocol.ts";
+import { checkName, type ErrorCode, PROTOCOL_VERSION, type ServerFrame, type User } from "../protocol.ts";
 import { attachCompose, type Refusal } from "./compose.ts";
 import { Connection, type ConnectionState } from "./connection.ts";
 import { normaliseTyped, SendLoop } from "./outgoing.ts";
@@ -77,7 +70,7 @@ function onFrame(frame: ServerFrame): void {
       connection.maxHoldMs = frame.fadeMs;
       view.reset(frame.you, frame.peers);
       myName.textContent = frame.you.name;
-      if (keptName && keptName !== frame.you.name && checkText(keptName, MAX_NAME_CODE_POINTS, false) === null) {
+      if (keptName && keptName !== frame.you.name && checkName(keptName) === null) {
         connection.send({ type: "name", name: keptName });
       }
       keptName ??= frame.you.name;
@@ -101,6 +94,7 @@ function onFrame(frame: ServerFrame): void {
     case "name":
       view.rename(frame.user, frame.oldName);
       if (frame.user.id === me?.id) {
+        me = frame.user;
         myName.textContent = frame.user.name;
         keptName = frame.user.name;
       }
@@ -127,6 +121,8 @@ function onError(code: ErrorCode, message: string): void {
       view.notice(`Not sent: ${message}`);
       return;
     case "name_taken":
+      // Keep the name that is ours here; the chosen one stays remembered for other rooms.
+      keptName = me?.name ?? keptName;
       view.notice("Someone here already has that name: pick another.");
       return;
     case "overloaded":
@@ -275,12 +271,14 @@ nameForm.addEventListener("keydown", (event) => {
 nameForm.addEventListener("submit", (event) => {
   event.preventDefault();
   const name = nameInput.value.trim();
-  const problem = checkText(name, MAX_NAME_CODE_POINTS, false);
+  const problem = checkName(name);
   if (problem) {
     view.notice(`Your name ${problem}.`);
     return;
   }
   localStorage.setItem(NAME_KEY, name);
+  // Kept for the next connection too: a rename made while disconnected is sent on reconnect.
+  keptName = name;
   connection.send({ type: "name", name });
   closeNameForm();
 });

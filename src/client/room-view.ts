@@ -1,12 +1,17 @@
 /**
- * What the room looks like: one lane per person (like Unix `talk`'s split screen, for N people),
- * a presence list, brief join/leave notices, and a screen-reader feed. Everything that came from
- * another person goes in through textContent, never as HTML.
+ * What the room looks like: one lane per person (src/client/lanes.ts: Unix `talk`'s split
+ * screen, for N people), a presence list, brief grouped notices near the compose bar, and a
+ * screen-reader feed. Everything that came from another person goes in through textContent,
+ * never as HTML, and every name is isolated (<bdi>) so no name can change the text around it.
  *
- * Words fade and are removed `fadeMs` after they arrived, on a timer of their own, so they
- * vanish on time with reduced motion too, where there is no fade animation.
+ * Built to keep up with a full room: text waits for the next animation frame and goes into the
+ * DOM once per lane per frame, and one timer, running only while words are on screen, clears
+ * faded lines and hands finished phrases to screen readers.
  */
 import type { Peer, User } from "../protocol.ts";
+import { type ShownName, showNames } from "./display-names.ts";
+import { Lane } from "./lanes.ts";
+import { Notices } from "./notices.ts";
 
 export interface RoomElements {
   lanes: HTMLElement;
@@ -17,11 +22,16 @@ export interface RoomElements {
 
 interface Person extends Peer {
   color: number;
-  lane: HTMLElement;
-  words: HTMLElement;
-  nameEl: HTMLElement;
+  lane: Lane;
+  laneEl: HTMLElement;
+  nameEls: HTMLElement[];
+  tagEls: HTMLElement[];
   awayEl: HTMLElement;
   item: HTMLLIElement;
+  itemAwayEl: HTMLElement;
+  shown: ShownName;
+  /** Words not yet read out, and when the last of them came. */
+  speech: { text: string; at: number };
 }
 
 /**
@@ -29,22 +39,38 @@ interface Person extends Peer {
  * starts from a hash of their id and moves on to the next colour nobody in the room has.
  */
 const PALETTE_SIZE = 8;
-/** How long join and leave notices stay. */
-const NOTICE_MS = 4_000;
 /** A screen reader hears a person's words at a word boundary or after this pause, never per letter. */
 const SPEAK_AFTER_MS = 900;
+/** How often lanes are cleared of faded lines and pauses are read out. */
+const SWEEP_MS = 200;
+/** Most phrases kept in the screen-reader feed. */
+const MAX_SPOKEN = 6;
 
 export class RoomView {
+  readonly els: RoomElements;
+  readonly notices: Notices;
   readonly #people = new Map<string, Person>();
   #me: string | undefined;
-  fadeMs = 5_000;
-  readonly #reducedMotion = matchMedia("(prefers-reduced-motion: reduce)");
-  readonly #speech = new Map<string, { text: string; timer: ReturnType<typeof setTimeout> | undefined }>();
-
-  readonly els: RoomElements;
+  #fadeMs = 5_000;
+  /** Text waiting for the next animation frame, per person. */
+  readonly #pending = new Map<string, { text: string; className: string | undefined }[]>();
+  #frame: number | undefined;
+  #sweeper: ReturnType<typeof setInterval> | undefined;
 
   constructor(els: RoomElements) {
     this.els = els;
+    this.notices = new Notices(els.notices);
+    this.#applyFade();
+  }
+
+  get fadeMs(): number {
+    return this.#fadeMs;
+  }
+
+  set fadeMs(ms: number) {
+    this.#fadeMs = ms;
+    for (const person of this.#people.values()) person.lane.fadeMs = ms;
+    this.#applyFade();
   }
 
   /** Starts over from a welcome: the people in it are the room, as of now. */
@@ -53,94 +79,156 @@ export class RoomView {
     this.#me = me.id;
     for (const peer of peers) this.#add(peer);
     this.#add({ ...me, away: false });
+    this.#relabel();
   }
 
   get othersCount(): number {
     return this.#people.size - (this.#me && this.#people.has(this.#me) ? 1 : 0);
   }
 
+  /** Everything a person's lane shows now, line by line. */
+  laneText(id: string): string {
+    return this.#people.get(id)?.lane.text ?? "";
+  }
+
   join(user: User): void {
     if (this.#people.has(user.id)) return;
     this.#add({ ...user, away: false });
-    this.notice(`${user.name} joined`);
+    this.#relabel();
+    this.notices.add({ kind: "joined", name: this.#label(user.id) });
   }
 
   leave(user: User): void {
     // A leave for someone we never saw (or saw leave already) is harmless: ignore it.
     if (!this.#people.has(user.id) || user.id === this.#me) return;
+    const name = this.#label(user.id);
     this.#remove(user.id);
-    this.notice(`${user.name} left`);
+    this.#relabel();
+    this.notices.add({ kind: "left", name });
   }
 
-  rename(user: User, oldName: string): void {
+  rename(user: User, _oldName: string): void {
     const person = this.#people.get(user.id);
     if (!person) return;
+    const from = this.#label(user.id);
     person.name = user.name;
-    this.#label(person);
-    if (user.id !== this.#me) this.notice(`${oldName} is now ${user.name}`);
+    this.#relabel();
+    if (user.id !== this.#me) this.notices.add({ kind: "renamed", from, to: this.#label(user.id) });
   }
 
   setAway(user: User, away: boolean): void {
     const person = this.#people.get(user.id);
     if (!person) return;
     person.away = away;
-    this.#label(person);
+    this.#relabel();
   }
 
-  /** Shows words in a person's lane, fading out and gone after fadeMs. */
-  say(id: string, text: string): void {
-    const person = this.#people.get(id);
-    if (!person) return;
-    const span = document.createElement("span");
-    span.textContent = text;
-    person.words.append(span);
-    if (!this.#reducedMotion.matches) {
-      // Fully visible for most of its life, then gone. Web Animations: no inline style, no CSP issue.
-      span.animate([{ opacity: 1 }, { opacity: 1, offset: 0.6 }, { opacity: 0 }], {
-        duration: this.fadeMs,
-        easing: "ease-in",
-        fill: "forwards",
-      });
-    }
-    setTimeout(() => span.remove(), this.fadeMs);
-    if (id !== this.#me) this.#speak(person, text);
+  /** Shows words in a person's lane at the next animation frame; they fade and are gone after fadeMs. */
+  say(id: string, text: string, className?: string): void {
+    if (!this.#people.has(id)) return;
+    const queue = this.#pending.get(id) ?? [];
+    queue.push({ text, className });
+    this.#pending.set(id, queue);
+    this.#frame ??= requestAnimationFrame(() => this.#render());
   }
 
-  /** A short-lived line for joins, leaves and hints; read out politely by screen readers. */
+  /** A short-lived line for hints and errors, read out politely by screen readers. */
   notice(text: string): void {
+    this.notices.say(text);
+  }
+
+  #render(): void {
+    this.#frame = undefined;
+    const now = performance.now();
+    for (const [id, queue] of this.#pending) {
+      const person = this.#people.get(id);
+      if (!person) continue;
+      for (const { text, className } of queue) {
+        person.lane.append(text, now, className);
+        if (id !== this.#me) {
+          person.speech.text += text;
+          person.speech.at = now;
+        }
+      }
+      if (id !== this.#me && /[\s.,!?;:]$/u.test(person.speech.text)) this.#speak(person);
+    }
+    this.#pending.clear();
+    this.#sweeper ??= setInterval(() => this.#sweep(), SWEEP_MS);
+  }
+
+  /** Clears faded lines and reads out phrases that paused; stops itself once nothing is shown. */
+  #sweep(): void {
+    const now = performance.now();
+    let showing = false;
+    for (const person of this.#people.values()) {
+      if (!person.lane.sweep(now)) showing = true;
+      if (person.speech.text && now - person.speech.at >= SPEAK_AFTER_MS) this.#speak(person);
+    }
+    if (!showing && this.#pending.size === 0) {
+      clearInterval(this.#sweeper);
+      this.#sweeper = undefined;
+    }
+  }
+
+  /** Hands a person's words to the live region a word or phrase at a time. */
+  #speak(person: Person): void {
+    const phrase = person.speech.text.trim();
+    person.speech.text = "";
+    if (!phrase) return;
     const line = document.createElement("p");
-    line.textContent = text;
-    this.els.notices.append(line);
-    setTimeout(() => line.remove(), NOTICE_MS);
+    line.textContent = `${person.shown.name}: ${phrase}`;
+    this.els.spoken.append(line);
+    while (this.els.spoken.childElementCount > MAX_SPOKEN) this.els.spoken.firstElementChild?.remove();
+    setTimeout(() => line.remove(), this.#fadeMs);
+  }
+
+  /** The fade's length, for style.css's animation; set through the CSSOM, which the CSP allows. */
+  #applyFade(): void {
+    this.els.lanes.style.setProperty("--fade", `${this.#fadeMs}ms`);
   }
 
   #add(peer: Peer): void {
     const color = this.#freeColor(peer.id);
-    const lane = document.createElement("section");
-    lane.className = `lane c${color}`;
-    if (peer.id === this.#me) lane.classList.add("mine");
+    const mine = peer.id === this.#me;
+    const laneEl = document.createElement("section");
+    laneEl.className = `lane c${color}`;
+    if (mine) laneEl.classList.add("mine");
     const head = document.createElement("h2");
     head.className = "who";
-    const nameEl = document.createElement("span");
-    nameEl.className = "name";
+    const [headName, headTag] = nameParts(mine);
     const awayEl = document.createElement("span");
     awayEl.className = "away-badge";
     awayEl.textContent = "looked away";
-    head.append(nameEl, awayEl);
-    const words = document.createElement("p");
+    head.append(...headName, awayEl);
+    const words = document.createElement("div");
     words.className = "words";
-    lane.append(head, words);
+    laneEl.append(head, words);
 
     const item = document.createElement("li");
     item.className = `person c${color}`;
+    const [itemName, itemTag] = nameParts(mine);
+    const itemAwayEl = document.createElement("span");
+    itemAwayEl.className = "away-mark";
+    item.append(...itemName, itemAwayEl);
 
-    const person: Person = { ...peer, color, lane, words, nameEl, awayEl, item };
+    const person: Person = {
+      ...peer,
+      color,
+      lane: new Lane(words, this.#fadeMs),
+      laneEl,
+      nameEls: [headTag.name, itemTag.name],
+      tagEls: [headTag.tag, itemTag.tag],
+      awayEl,
+      item,
+      itemAwayEl,
+      shown: { name: peer.name, tag: null },
+      speech: { text: "", at: 0 },
+    };
     this.#people.set(peer.id, person);
-    this.#label(person);
     // Your own lane sits last, next to the field you type in.
-    const mine = this.#me ? this.#people.get(this.#me)?.lane : undefined;
-    if (mine && mine !== lane && mine.isConnected) this.els.lanes.insertBefore(lane, mine);
-    else this.els.lanes.append(lane);
+    const myLane = this.#me ? this.#people.get(this.#me)?.laneEl : undefined;
+    if (myLane && myLane !== laneEl && myLane.isConnected) this.els.lanes.insertBefore(laneEl, myLane);
+    else this.els.lanes.append(laneEl);
     this.els.people.append(item);
   }
 
@@ -157,40 +245,54 @@ export class RoomView {
   #remove(id: string): void {
     const person = this.#people.get(id);
     if (!person) return;
-    person.lane.remove();
+    person.laneEl.remove();
     person.item.remove();
     this.#people.delete(id);
+    this.#pending.delete(id);
   }
 
-  #label(person: Person): void {
-    const you = person.id === this.#me;
-    person.nameEl.textContent = you ? `${person.name} (you)` : person.name;
-    person.lane.setAttribute("aria-label", you ? `Your words, as ${person.name}` : `${person.name}'s words`);
-    person.awayEl.hidden = !person.away;
-    person.lane.classList.toggle("away", person.away);
-    person.item.textContent = you ? `${person.name} (you)` : person.away ? `${person.name} (looked away)` : person.name;
-    person.item.classList.toggle("away", person.away);
+  /** A person's name as the notices show it: the shown name, and its tag when another reads the same. */
+  #label(id: string): string {
+    const shown = this.#people.get(id)?.shown;
+    return shown ? `${shown.name}${shown.tag ? ` ${shown.tag}` : ""}` : "";
   }
 
-  /** Buffers a person's words and hands them to the live region a word or phrase at a time. */
-  #speak(person: Person, text: string): void {
-    const entry = this.#speech.get(person.id) ?? { text: "", timer: undefined };
-    entry.text += text;
-    clearTimeout(entry.timer);
-    const say = () => {
-      const phrase = entry.text.trim();
-      entry.text = "";
-      entry.timer = undefined;
-      if (!phrase) return;
-      const line = document.createElement("p");
-      line.textContent = `${person.name}: ${phrase}`;
-      this.els.spoken.append(line);
-      setTimeout(() => line.remove(), this.fadeMs);
-    };
-    this.#speech.set(person.id, entry);
-    if (/[\s.,!?;:]$/u.test(entry.text)) say();
-    else entry.timer = setTimeout(say, SPEAK_AFTER_MS);
+  /** Shows every name again: a join, leave or rename can make two names read the same, or no longer. */
+  #relabel(): void {
+    const shown = showNames([...this.#people.values()]);
+    for (const person of this.#people.values()) {
+      person.shown = shown.get(person.id) ?? { name: person.name, tag: null };
+      const you = person.id === this.#me;
+      for (const el of person.nameEls) el.textContent = person.shown.name;
+      for (const el of person.tagEls) {
+        el.textContent = person.shown.tag ?? "";
+        el.hidden = person.shown.tag === null;
+      }
+      const label = this.#label(person.id);
+      person.laneEl.setAttribute("aria-label", you ? `Your words, as ${label}` : `${label}'s words`);
+      person.awayEl.hidden = !person.away;
+      person.laneEl.classList.toggle("away", person.away);
+      person.item.classList.toggle("away", person.away);
+      person.itemAwayEl.textContent = person.away ? " (looked away)" : "";
+    }
   }
+}
+
+/** The pieces a name is shown with: the name itself (isolated), its tag, and "(you)" outside it. */
+function nameParts(mine: boolean): [Node[], { name: HTMLElement; tag: HTMLElement }] {
+  const name = document.createElement("bdi");
+  name.className = "name";
+  const tag = document.createElement("span");
+  tag.className = "tag";
+  tag.hidden = true;
+  const nodes: Node[] = [name, tag];
+  if (mine) {
+    const you = document.createElement("span");
+    you.className = "you";
+    you.textContent = " (you)";
+    nodes.push(you);
+  }
+  return [nodes, { name, tag }];
 }
 
 export function paletteIndex(id: string): number {
