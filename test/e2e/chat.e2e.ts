@@ -262,6 +262,57 @@ describe.skipIf(!browserPath)("the chat page in Chromium", () => {
     expect(await bo.page.evaluate(() => "pwned" in window)).toBe(false);
   });
 
+  it("isolates every name and keeps (you) outside it, so no name can change the text around it", async () => {
+    const url = await newRoomUrl(baseUrl);
+    const ana = await enter(url);
+    const bo = await enter(url);
+    await ana.page.click("#rename");
+    await ana.page.fill("#name-input", "Bo joined");
+    await ana.page.press("#name-input", "Enter");
+    // Bo reads the rename with the name set apart from the words around it.
+    await bo.page.waitForFunction(() =>
+      [...document.querySelectorAll("#notices bdi")].some((b) => b.textContent === "Bo joined"),
+    );
+    const names = await bo.page.evaluate(() =>
+      [...document.querySelectorAll(".who .name, .person .name")].map((el) => [el.tagName, el.textContent]),
+    );
+    expect(names).toContainEqual(["BDI", "Bo joined"]);
+    expect(names.every(([tag]) => tag === "BDI")).toBe(true);
+    // Ana's own entries: the name alone in its <bdi>, "(you)" beside it, one of each.
+    const mine = await ana.page.evaluate(() =>
+      [...document.querySelectorAll(".lane.mine .who, .person")].map((el) => [
+        el.querySelector(".name")?.textContent,
+        el.querySelector(".you")?.textContent?.trim() ?? null,
+      ]),
+    );
+    expect(mine).toContainEqual(["Bo joined", "(you)"]);
+    expect(mine.filter(([, you]) => you === "(you)")).toHaveLength(2);
+  });
+
+  it("keeps a 32-character name inside its lane and the page from scrolling sideways, desktop and phone", async () => {
+    const url = await newRoomUrl(baseUrl);
+    const ana = await enter(url, { viewport: { width: 1280, height: 800 } });
+    const bo = await enter(url, { viewport: { width: 1280, height: 800 } });
+    const cy = await enter(url, { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
+    const long = "W".repeat(32);
+    await ana.page.click("#rename");
+    await ana.page.fill("#name-input", long);
+    await ana.page.press("#name-input", "Enter");
+    await ana.page.keyboard.type("hello");
+    for (const { page } of [bo, cy]) {
+      await waitForLaneText(page, long, "hello");
+      const geometry = await page.evaluate((who) => {
+        const lane = [...document.querySelectorAll(".lane")].find((l) => l.querySelector(".name")?.textContent === who);
+        const name = lane?.querySelector(".name")?.getBoundingClientRect();
+        const box = lane?.getBoundingClientRect();
+        const root = document.scrollingElement ?? document.documentElement;
+        return { nameRight: name?.right ?? 0, laneRight: box?.right ?? 0, scroll: root.scrollWidth - root.clientWidth };
+      }, long);
+      expect(geometry.nameRight).toBeLessThanOrEqual(geometry.laneRight);
+      expect(geometry.scroll).toBe(0);
+    }
+  });
+
   it("tells the room when someone looks away, and when they come back", async () => {
     const url = await newRoomUrl(baseUrl);
     const ana = await enter(url);

@@ -88,6 +88,26 @@ describe.skipIf(!browserPath)("reconnecting after the network drops", () => {
     // Ana is back under a new connection id and lane, but her name is the same.
     await waitForLaneText(bo.page, anaName, "quick", FADE_MS);
   }, 60_000);
+
+  it("sends a rename made while disconnected once it is back", async () => {
+    const url = await newRoomUrl(proxy.url);
+    const ana = await enterRoom(browser, url);
+    const bo = await enterRoom(browser, `${inject("baseUrl")}${new URL(url).pathname}`);
+    people.push(ana, bo);
+    await waitForPeople(ana.page, 2);
+    proxy.setDown(true);
+    proxy.cut();
+    await ana.page.waitForFunction(() => document.getElementById("status")?.dataset.state === "reconnecting");
+    await ana.page.click("#rename");
+    await ana.page.fill("#name-input", "Renamed Offline");
+    await ana.page.press("#name-input", "Enter");
+    proxy.setDown(false);
+    await waitConnected(ana.page, 20_000);
+    await bo.page.waitForFunction(() =>
+      [...document.querySelectorAll(".people-list .name")].some((n) => n.textContent === "Renamed Offline"),
+    );
+    expect(await myNameOn(ana.page)).toBe("Renamed Offline");
+  }, 60_000);
 });
 
 /** A cut socket makes Chromium log its failed handshakes; that is the scenario, not a bug. */
