@@ -7,6 +7,7 @@
  *   npm run bench -- --soak 600           full-rooms load for 600 s: RSS slope and loss
  *   npm run bench -- --smoke              10 s of load on the app; fails on any loss (CI)
  *   npm run bench -- --profile            where the app's CPU goes under full-rooms load
+ *   npm run bench -- --flood              what one flooder costs, and what it does to a pair next door
  *
  * Latency is measured under `wrangler dev` (what people run) and capacity with the deploy bundle
  * in bare `workerd serve`. The server is pinned to CPU 0 and this process to CPU 1. Every run is
@@ -19,6 +20,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { latencyChart } from "./chart.ts";
+import { flood } from "./flood.ts";
 import { profile, smoke, soak } from "./modes.ts";
 import { log, MARKDOWN_HEAD } from "./print.ts";
 import { Recorder } from "./recorder.ts";
@@ -37,6 +39,7 @@ const { values: flags } = parseArgs({
     rooms: { type: "string" },
     smoke: { type: "boolean", default: false },
     profile: { type: "boolean", default: false },
+    flood: { type: "boolean", default: false },
   },
   strict: true,
 });
@@ -54,6 +57,7 @@ if (hasTaskset) execFileSync("taskset", ["-cp", String(LOAD_CPU), String(process
 async function main(): Promise<void> {
   if (!hasTaskset) log("note: taskset not found; server and load generator share CPUs, so numbers are noisier");
   if (flags.smoke) return smoke();
+  if (flags.flood) return flood();
   const soakSeconds = positiveInt("soak", flags.soak);
   const roomsFlag = positiveInt("rooms", flags.rooms);
   if (soakSeconds) return soak(soakSeconds, roomsFlag ?? 8);

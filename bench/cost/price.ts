@@ -4,6 +4,7 @@
  * each message keeps the room awake (message-processing.ts).
  */
 import { PING_EVERY_MS } from "../../src/client/connection.ts";
+import { DEFAULTS } from "../../src/config.ts";
 import { MESSAGE_PROCESSING_MS } from "./message-processing.ts";
 import type { TypingMeasurement } from "./typing.ts";
 
@@ -54,6 +55,12 @@ export const USAGE: Readonly<UsageModel> = {
 };
 
 const PING_FRAMES_PER_PERSON_HOUR = 3_600 / USAGE.pingEverySeconds;
+/**
+ * The room's sweep alarm fires about once per HEARTBEAT_TIMEOUT_MS while anyone is connected
+ * (src/room.ts): each is one request and a moment awake. Counted at one per timeout, which is
+ * slightly more than it fires (the deadline follows the last ping).
+ */
+const SWEEP_ALARMS_PER_ROOM_HOUR = 3_600_000 / DEFAULTS.HEARTBEAT_TIMEOUT_MS;
 
 /** What a day of conversations uses, by what uses it. */
 export interface Usage {
@@ -62,7 +69,7 @@ export interface Usage {
   people: number;
   worker: { pageLoads: number; mints: number; connects: number; reconnectChecks: number; total: number };
   incomingMessages: { keys: number; pings: number; away: number; name: number; total: number };
-  doRequests: { connects: number; messages: number; total: number };
+  doRequests: { connects: number; messages: number; alarms: number; total: number };
   awakeSeconds: { messages: number; connectsAndCloses: number; lastDisconnect: number; total: number };
   doGbSeconds: number;
 }
@@ -100,14 +107,15 @@ export function estimate(
   const worker = { pageLoads: rooms * people, mints: rooms, connects, reconnectChecks: reconnects, total: 0 };
   worker.total = worker.pageLoads + worker.mints + worker.connects + worker.reconnectChecks;
 
-  const doRequests = { connects, messages: incoming / MESSAGES_PER_DO_REQUEST, total: 0 };
-  doRequests.total = doRequests.connects + doRequests.messages;
+  const alarms = SWEEP_ALARMS_PER_ROOM_HOUR * conversationHours;
+  const doRequests = { connects, messages: incoming / MESSAGES_PER_DO_REQUEST, alarms, total: 0 };
+  doRequests.total = doRequests.connects + doRequests.messages + doRequests.alarms;
 
   // Rare and spread out: the room handles each at once and arms no flush tick for it.
   const perMessageS = MESSAGE_PROCESSING_MS / 1_000;
   const awake = {
     // Pings are answered by the runtime without waking the room, and add no duration.
-    messages: pick(typing.awakeSecondsPerHour) * conversationHours + (away + name) * perMessageS,
+    messages: pick(typing.awakeSecondsPerHour) * conversationHours + (away + name + alarms) * perMessageS,
     connectsAndCloses: 2 * connects * perMessageS,
     lastDisconnect: rooms * LAST_DISCONNECT_TAIL_S,
     total: 0,
