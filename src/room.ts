@@ -329,6 +329,8 @@ export class Room extends DurableObject<Env> {
     sessions.delete(ws);
     if (!this.#dropped.has(ws)) this.#dropped.set(ws, { frames: 0, flooded: false });
     if (session) this.#broadcast({ type: "leave", user: userOf(session) });
+    // The last one out: no sweep is due, and an alarm that fires for nobody is a billed request.
+    if (sessions.size === 0) void this.ctx.storage.deleteAlarm();
   }
 
   /**

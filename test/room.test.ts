@@ -401,6 +401,20 @@ describe("hibernation and storage", () => {
     });
   });
 
+  it("keeps its sweep alarm only while someone is connected", async () => {
+    const room = await mintRoom();
+    const [a, b] = await joinMany(room, 2);
+    if (!a || !b) throw new Error("joinMany");
+    const alarm = () => runInDurableObject(roomStub(room), (_instance, state) => state.storage.getAlarm());
+    expect(await alarm()).not.toBeNull();
+    a.peer.close();
+    await b.peer.expect("leave");
+    expect(await alarm()).not.toBeNull();
+    b.peer.close();
+    for (let i = 0; i < 20 && (await alarm()) !== null; i++) await sleep(50);
+    expect(await alarm()).toBeNull();
+  });
+
   it("survives a socket that died without the room noticing: drops it, announces the leave, relays to the rest", async () => {
     const room = await mintRoom();
     const [a, b, c] = await joinMany(room, 3);

@@ -56,11 +56,12 @@ export const USAGE: Readonly<UsageModel> = {
 
 const PING_FRAMES_PER_PERSON_HOUR = 3_600 / USAGE.pingEverySeconds;
 /**
- * The room's sweep alarm fires about once per HEARTBEAT_TIMEOUT_MS while anyone is connected
- * (src/room.ts): each is one request and a moment awake. Counted at one per timeout, which is
- * slightly more than it fires (the deadline follows the last ping).
+ * The room's sweep alarm, while anyone is connected (src/room.ts): each one fired is a request
+ * and a moment awake. It is set a second past the earliest socket's deadline, its last ping plus
+ * HEARTBEAT_TIMEOUT_MS; when it fires, that ping was on average half a ping interval ago, so it
+ * fires every timeout − ping interval / 2 + 1 s (81 s by default). The last one out deletes it.
  */
-const SWEEP_ALARMS_PER_ROOM_HOUR = 3_600_000 / DEFAULTS.HEARTBEAT_TIMEOUT_MS;
+const SWEEP_ALARMS_PER_ROOM_HOUR = 3_600_000 / (DEFAULTS.HEARTBEAT_TIMEOUT_MS - PING_EVERY_MS / 2 + 1_000);
 
 /** What a day of conversations uses, by what uses it. */
 export interface Usage {

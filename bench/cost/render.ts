@@ -109,7 +109,7 @@ export function render(r: Report): string {
         pct(u.doRequests.total, FREE_PLAN.doRequests),
       ],
       ["  WebSocket connects", fmt(u.doRequests.connects)],
-      ["  sweep alarms (one per heartbeat timeout while occupied)", fmt(u.doRequests.alarms)],
+      ["  sweep alarms, while anyone is connected", fmt(u.doRequests.alarms)],
       [`  keys frames / ${MESSAGES_PER_DO_REQUEST}`, fmt(u.incomingMessages.keys / MESSAGES_PER_DO_REQUEST)],
       [
         `  "ping" heartbeats / ${MESSAGES_PER_DO_REQUEST}${USAGE.pingsBilled ? " (counted, to be safe)" : ""}`,
