@@ -36,11 +36,15 @@ export interface Peer extends User {
 
 export type ClientFrame =
   /**
-   * `at` (optional) is when the sender typed it, in ms on the sender's own monotonic clock. It
-   * is never relayed; a room uses it only to shed frames that waited in a backlog for longer
-   * than they would stay on screen.
+   * `at` (optional) is when the sender typed it, in ms on the sender's own clock. It is never
+   * relayed; a room uses it only to shed frames that waited in a backlog for longer than they
+   * would stay on screen. `n` (optional) numbers the sender's frames 1, 2, 3… for as long as it
+   * is the same person, across reconnects: a frame sent again after a reconnect keeps its `n`,
+   * so nobody shows it twice. It is relayed.
    */
-  { type: "keys"; text: string; at?: number } | { type: "name"; name: string } | { type: "away"; away: boolean };
+  | { type: "keys"; text: string; at?: number; n?: number }
+  | { type: "name"; name: string }
+  | { type: "away"; away: boolean };
 
 /**
  * Every error code a room sends, once. Adding one fails to compile until every client's
@@ -68,14 +72,26 @@ export const CLOSES = {
   sendFailed: { code: 1011, reason: "Send failed" },
   /** Our bug while handling this socket's frame; only this socket is cut. */
   internal: { code: 1011, reason: "Internal error" },
+  /** The same person came back on a new socket (a resume): this one is no longer theirs. */
+  replaced: { code: 4001, reason: "Resumed on a new connection" },
 } as const satisfies Record<string, { code: number; reason: string }>;
 export type CloseKind = keyof typeof CLOSES;
 
 export type ServerFrame =
-  | { type: "welcome"; version: number; you: User; peers: Peer[]; fadeMs: number; maxPeers: number }
+  | {
+      type: "welcome";
+      version: number;
+      you: User;
+      peers: Peer[];
+      fadeMs: number;
+      maxPeers: number;
+      /** Reconnect with `?resume=<you.id>.<resume>` to come back as the same person (docs/protocol.md). */
+      resume: string;
+    }
   | { type: "join"; user: User }
-  | { type: "leave"; user: User }
-  | { type: "keys"; from: string; text: string; seq: number }
+  /** `lost`: the connection broke rather than closed; the person may come back with the same id. */
+  | { type: "leave"; user: User; lost?: true }
+  | { type: "keys"; from: string; text: string; seq: number; n?: number }
   | { type: "name"; user: User; oldName: string }
   | { type: "away"; user: User; away: boolean }
   | { type: "error"; code: ErrorCode; message: string };
@@ -122,11 +138,12 @@ export function parseClientFrame(raw: string | ArrayBuffer): ClientFrame | Proto
       if (typeof text !== "string") return badField("keys", "text", "a string");
       const problem = checkText(text, MAX_KEYS_CODE_POINTS, true);
       if (problem) return new ProtocolError("bad_frame", `keys.text ${problem}.`);
-      const at = value.at;
-      if (at === undefined) return { type: "keys", text };
-      return typeof at === "number" && Number.isFinite(at) && at >= 0
-        ? { type: "keys", text, at }
-        : badField("keys", "at", "a time in ms (a finite number, 0 or more)");
+      const { at, n } = value;
+      if (at !== undefined && !(typeof at === "number" && Number.isFinite(at) && at >= 0)) {
+        return badField("keys", "at", "a time in ms (a finite number, 0 or more)");
+      }
+      if (n !== undefined && !(isCount(n) && n > 0)) return badField("keys", "n", "a whole number from 1");
+      return { type: "keys", text, ...(at === undefined ? {} : { at }), ...(n === undefined ? {} : { n }) };
     }
     case "name": {
       if (typeof value.name !== "string") return badField("name", "name", "a string");
@@ -160,18 +177,24 @@ export function toServerFrame(v: unknown): ServerFrame | null {
       const peers = Array.isArray(v.peers) ? v.peers.map(toPeer) : null;
       if (!you || !peers || peers.some((p) => p === null)) return null;
       if (!isCount(v.version) || !isCount(v.fadeMs) || !isCount(v.maxPeers)) return null;
-      const { version, fadeMs, maxPeers } = v;
-      return { type: "welcome", version, you, peers: peers.filter((p) => p !== null), fadeMs, maxPeers };
+      const { version, fadeMs, maxPeers, resume } = v;
+      if (typeof resume !== "string") return null;
+      return { type: "welcome", version, you, peers: peers.filter((p) => p !== null), fadeMs, maxPeers, resume };
     }
-    case "join":
+    case "join": {
+      const user = toUser(v.user);
+      return user ? { type: "join", user } : null;
+    }
     case "leave": {
       const user = toUser(v.user);
-      return user ? { type: v.type, user } : null;
+      if (!user) return null;
+      return v.lost === true ? { type: "leave", user, lost: true } : { type: "leave", user };
     }
-    case "keys":
-      return typeof v.from === "string" && typeof v.text === "string" && isCount(v.seq)
-        ? { type: "keys", from: v.from, text: v.text, seq: v.seq }
-        : null;
+    case "keys": {
+      const { from, text, seq, n } = v;
+      if (typeof from !== "string" || typeof text !== "string" || !isCount(seq)) return null;
+      return isCount(n) && n > 0 ? { type: "keys", from, text, seq, n } : { type: "keys", from, text, seq };
+    }
     case "name": {
       const user = toUser(v.user);
       return user && typeof v.oldName === "string" ? { type: "name", user, oldName: v.oldName } : null;

@@ -20,6 +20,8 @@ import {
   CLOSES,
   type ClientFrame,
   type CloseKind,
+  checkName,
+  type ErrorCode,
   encodeServerFrame,
   type Peer,
   PING,
@@ -30,6 +32,7 @@ import {
   type ServerFrame,
   type User,
 } from "./protocol.ts";
+import { checkResume, resumeToken } from "./resume.ts";
 import { DROPPED, type Session, toSession } from "./session.ts";
 import { isStale, type LagState, type RoomLag } from "./staleness.ts";
 
@@ -73,12 +76,17 @@ export class Room extends DurableObject<Env> {
     if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket") {
       return new Response("Expected a WebSocket upgrade", { status: 426, headers: { Upgrade: "websocket" } });
     }
+    const params = new URL(request.url).searchParams;
+    const room = this.ctx.id.name ?? "";
+    const resumed = room ? await checkResume(this.#config.roomSecret, room, params.get("resume")) : null;
     const now = Date.now();
     this.#reapZombies(now, true);
     const sessions = this.#live();
     const { 0: client, 1: server } = new WebSocketPair();
+    // Back on a new socket before the room noticed the old one die: it takes the old one's place.
+    const old = resumed === null ? undefined : [...sessions].find(([, s]) => s.id === resumed);
 
-    if (sessions.size >= this.#config.maxPeers) {
+    if (!old && sessions.size >= this.#config.maxPeers) {
       // A refused socket is accepted the ordinary way: a hibernatable one closed before the
       // 101 response goes out lingers for about 10 s before the client sees the close.
       server.accept();
@@ -87,22 +95,19 @@ export class Room extends DurableObject<Env> {
       return new Response(null, { status: 101, webSocket: client });
     }
 
+    const address = clientKey(request.headers.get("CF-Connecting-IP"));
+    const { session, refused } = old
+      ? { session: { ...old[1], seenAt: now, client: address }, refused: null }
+      : this.#newSession(resumed, params.get("name"), address, now);
+    const resume = room ? await resumeToken(this.#config.roomSecret, room, session.id) : "";
+    if (old) this.#replace(old[0]);
+
     // What is queued was said before this person came: it goes out now, to the others only.
     this.#flush();
     this.ctx.acceptWebSocket(server);
-    const session: Session = {
-      id: pickConnectionId(new Set(Array.from(sessions.values(), (s) => s.id))),
-      name: pickDefaultName(new Set(Array.from(sessions.values(), (s) => nameKey(s.name)))),
-      away: false,
-      seq: 0,
-      flood: createFloodState(now),
-      seenAt: now,
-      renamedAt: Number.NEGATIVE_INFINITY,
-      client: clientKey(request.headers.get("CF-Connecting-IP")),
-    };
     server.serializeAttachment(session);
-    const peers = Array.from(sessions.values(), (s): Peer => ({ ...userOf(s), away: s.away }));
-    sessions.set(server, session);
+    const peers = Array.from(this.#live().values(), (s): Peer => ({ ...userOf(s), away: s.away }));
+    this.#live().set(server, session);
     this.#send(server, {
       type: "welcome",
       version: PROTOCOL_VERSION,
@@ -110,10 +115,63 @@ export class Room extends DurableObject<Env> {
       peers,
       fadeMs: this.#config.fadeMs,
       maxPeers: this.#config.maxPeers,
+      resume,
     });
-    this.#broadcast({ type: "join", user: userOf(session) }, server);
+    if (refused) this.#send(server, { type: "error", ...refused });
+    // A resumed person never left as far as the others know: nothing to announce.
+    if (!old) this.#broadcast({ type: "join", user: userOf(session) }, server);
     await this.#scheduleSweep(now);
     return new Response(null, { status: 101, webSocket: client });
+  }
+
+  /**
+   * A session for a newcomer: the resumed id if it is free (the person whose connection broke,
+   * back), else a fresh one; the name asked for in the URL if it may be had, else a default one,
+   * with the reason it was refused.
+   */
+  #newSession(
+    resumed: string | null,
+    wanted: string | null,
+    address: string | null,
+    now: number,
+  ): { session: Session; refused: { code: ErrorCode; message: string } | null } {
+    const others = [...this.#live().values()];
+    const ids = new Set(others.map((s) => s.id));
+    const names = new Set(others.map((s) => nameKey(s.name)));
+    let name = pickDefaultName(names);
+    let refused: { code: ErrorCode; message: string } | null = null;
+    const asked = wanted?.trim() ?? "";
+    if (asked) {
+      const problem = checkName(asked);
+      if (problem) refused = { code: "bad_frame", message: `name ${problem}.` };
+      else if (names.has(nameKey(asked)))
+        refused = { code: "name_taken", message: "Someone here already has that name." };
+      else name = asked;
+    }
+    const session: Session = {
+      id: resumed !== null && !ids.has(resumed) ? resumed : pickConnectionId(ids),
+      name,
+      away: false,
+      seq: 0,
+      lastN: 0,
+      flood: createFloodState(now),
+      seenAt: now,
+      renamedAt: Number.NEGATIVE_INFINITY,
+      client: address,
+    };
+    return { session, refused };
+  }
+
+  /** The old socket of a person who came back on a new one: closed, without a `leave`. */
+  #replace(ws: WebSocket): void {
+    this.#live().delete(ws);
+    this.#dropped.set(ws, { frames: 0, flooded: false });
+    try {
+      ws.serializeAttachment(DROPPED);
+      ws.close(CLOSES.replaced.code, CLOSES.replaced.reason);
+    } catch {
+      // Already gone: that is why its person came back.
+    }
   }
 
   /**
@@ -143,7 +201,10 @@ export class Room extends DurableObject<Env> {
   }
 
   override webSocketClose(ws: WebSocket, code: number): void {
-    this.#forget(ws);
+    // 1000, 1001 and the application's own codes are a page that closed or went away on
+    // purpose; the other protocol codes (1006 above all) are a connection that broke, and its
+    // person may well come back.
+    this.#forget(ws, code > 1001 && code < 3000);
     // Reciprocate, or the client waits ~10 s and then sees 1006 instead of its own close.
     try {
       ws.close(code === 1000 || (code >= 3000 && code <= 4999) ? code : 1000, "Bye");
@@ -154,7 +215,7 @@ export class Room extends DurableObject<Env> {
 
   override webSocketError(ws: WebSocket): void {
     // The network failed this socket; that is not our error to log.
-    this.#forget(ws);
+    this.#forget(ws, true);
   }
 
   #onFrame(ws: WebSocket, session: Session, message: string | ArrayBuffer): void {
@@ -182,12 +243,20 @@ export class Room extends DurableObject<Env> {
 
   #apply(ws: WebSocket, session: Session, frame: ClientFrame, now: number): void {
     switch (frame.type) {
-      case "keys":
+      case "keys": {
+        // Sent again after a reconnect, and already relayed: the others have it.
+        if (frame.n !== undefined && frame.n <= session.lastN) return;
         if (frame.at !== undefined && this.#isStale(ws, now, frame.at)) return;
         this.#toldShed.delete(ws);
         session.seq += 1;
-        this.#broadcast({ type: "keys", from: session.id, text: frame.text, seq: session.seq }, ws);
+        if (frame.n !== undefined) session.lastN = frame.n;
+        const { text, n } = frame;
+        this.#broadcast(
+          { type: "keys", from: session.id, text, seq: session.seq, ...(n === undefined ? {} : { n }) },
+          ws,
+        );
         return;
+      }
       case "name":
         this.#rename(ws, session, frame.name, now);
         return;
@@ -317,18 +386,18 @@ export class Room extends DurableObject<Env> {
     } catch {
       // Already closing or closed: there is nobody left on it to tell.
     }
-    this.#broadcast({ type: "leave", user: userOf(session) });
+    this.#broadcast(leaveOf(session, why === "noHeartbeat" || why === "sendFailed"));
   }
 
   /** A socket closed or failed from the other side: announce its `leave` once. */
-  #forget(ws: WebSocket): void {
+  #forget(ws: WebSocket, lost: boolean): void {
     const sessions = this.#live();
     // After a wake-up getWebSockets() skips sockets that are already closed, so the
     // attachment is the only record of who this was.
     const session = sessions.get(ws) ?? (this.#dropped.has(ws) ? null : toSession(ws.deserializeAttachment()));
     sessions.delete(ws);
     if (!this.#dropped.has(ws)) this.#dropped.set(ws, { frames: 0, flooded: false });
-    if (session) this.#broadcast({ type: "leave", user: userOf(session) });
+    if (session) this.#broadcast(leaveOf(session, lost));
     // The last one out: no sweep is due, and an alarm that fires for nobody is a billed request.
     if (sessions.size === 0) void this.ctx.storage.deleteAlarm();
   }
@@ -384,4 +453,9 @@ function trySend(ws: WebSocket, text: string): boolean {
 
 function userOf(session: Session): User {
   return { id: session.id, name: session.name };
+}
+
+/** A `leave`, saying whether the connection broke (the person may come back) or was closed. */
+function leaveOf(session: Session, lost: boolean): ServerFrame {
+  return lost ? { type: "leave", user: userOf(session), lost: true } : { type: "leave", user: userOf(session) };
 }

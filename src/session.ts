@@ -11,6 +11,8 @@ export interface Session {
   away: boolean;
   /** `keys` frames relayed for this socket so far; the last one carried this number. */
   seq: number;
+  /** The highest `n` this person's frames carried: a frame sent again after a reconnect is not relayed twice. */
+  lastN: number;
   flood: FloodState;
   /** When this socket last sent a frame (ms); pings are tracked by the runtime. */
   seenAt: number;
@@ -30,14 +32,15 @@ export const DROPPED = { dropped: true } as const;
 /** Narrows an attachment back into a session; anything else (none, DROPPED, an older shape) is null. */
 export function toSession(v: unknown): Session | null {
   if (!isRecord(v) || !isRecord(v.flood)) return null;
-  const { id, name, away, seq, seenAt, renamedAt, client } = v;
+  const { id, name, away, seq, lastN, seenAt, renamedAt, client } = v;
   if (typeof id !== "string" || typeof name !== "string" || typeof away !== "boolean") return null;
   if (typeof seq !== "number" || typeof seenAt !== "number" || typeof renamedAt !== "number") return null;
+  if (typeof lastN !== "number") return null;
   if (client !== null && typeof client !== "string") return null;
   const { tokens, refilledAt, limitedSince, noticedAt, secondStart, secondCount } = v.flood;
   if (typeof tokens !== "number" || typeof refilledAt !== "number" || typeof noticedAt !== "number") return null;
   if (typeof secondStart !== "number" || typeof secondCount !== "number") return null;
   if (limitedSince !== null && typeof limitedSince !== "number") return null;
   const flood = { tokens, refilledAt, limitedSince, noticedAt, secondStart, secondCount };
-  return { id, name, away, seq, seenAt, renamedAt, client, flood };
+  return { id, name, away, seq, lastN, seenAt, renamedAt, client, flood };
 }

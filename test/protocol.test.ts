@@ -163,7 +163,10 @@ describe("parseServerFrame", () => {
       peers: [{ id: "b", name: "B", away: true }],
       fadeMs: 5000,
       maxPeers: 16,
+      resume: "abcdefghijklmnopqrstuv",
     },
+    { type: "leave", user: { id: "b", name: "B" }, lost: true },
+    { type: "keys", from: "b", text: "again", seq: 4, n: 9 },
     { type: "join", user: { id: "b", name: "B" } },
     { type: "leave", user: { id: "b", name: "B" } },
     { type: "keys", from: "b", text: "hé😀\n", seq: 3 },
@@ -176,7 +179,7 @@ describe("parseServerFrame", () => {
     for (const code of ERROR_CODES) expect(isErrorCode(code)).toBe(true);
     expect(isErrorCode("teapot")).toBe(false);
     for (const { code, reason } of Object.values(CLOSES)) {
-      expect([1001, 1008, 1011]).toContain(code);
+      expect([1001, 1008, 1011, 4001]).toContain(code);
       expect(reason.length).toBeLessThanOrEqual(123);
     }
   });

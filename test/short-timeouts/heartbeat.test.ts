@@ -20,8 +20,8 @@ describe("dead sockets (HEARTBEAT_TIMEOUT_MS = 1500)", () => {
     // The writer has been silent too, but sending a frame is a sign of life: the sweep runs after it.
     writer.peer.send({ type: "keys", text: "hello?" });
     expect(await alive.peer.expect("keys")).toMatchObject({ text: "hello?" });
-    expect(await alive.peer.expect("leave")).toEqual({ type: "leave", user: zombie.welcome.you });
-    expect(await writer.peer.expect("leave")).toEqual({ type: "leave", user: zombie.welcome.you });
+    expect(await alive.peer.expect("leave")).toEqual({ type: "leave", user: zombie.welcome.you, lost: true });
+    expect(await writer.peer.expect("leave")).toEqual({ type: "leave", user: zombie.welcome.you, lost: true });
     expect(await zombie.peer.closed()).toMatchObject({ code: 1001 });
     await alive.peer.expectSilence();
   });
@@ -33,7 +33,7 @@ describe("dead sockets (HEARTBEAT_TIMEOUT_MS = 1500)", () => {
     const stop = heartbeat(alive.peer);
     // The room's sweep alarm fires a second after the zombie's deadline: 1.5 s + 1 s.
     const left = await alive.peer.until("leave", 4_000).finally(stop);
-    expect(left).toEqual({ type: "leave", user: zombie.welcome.you });
+    expect(left).toEqual({ type: "leave", user: zombie.welcome.you, lost: true });
     expect(await zombie.peer.closed()).toMatchObject({ code: 1001 });
   });
 
