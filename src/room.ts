@@ -201,10 +201,10 @@ export class Room extends DurableObject<Env> {
   }
 
   override webSocketClose(ws: WebSocket, code: number): void {
-    // 1000, 1001 and the application's own codes are a page that closed or went away on
-    // purpose; the other protocol codes (1006 above all) are a connection that broke, and its
-    // person may well come back.
-    this.#forget(ws, code > 1001 && code < 3000);
+    // 1006 (no close frame at all) and the server-error codes are a connection that broke, and
+    // its person may well come back; 1000, 1001, 1005 and the application's codes are a page
+    // that closed or went away on purpose.
+    this.#forget(ws, code === 1006 || (code >= 1011 && code < 3000));
     // Reciprocate, or the client waits ~10 s and then sees 1006 instead of its own close.
     try {
       ws.close(code === 1000 || (code >= 3000 && code <= 4999) ? code : 1000, "Bye");

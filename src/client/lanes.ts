@@ -51,19 +51,36 @@ export class Lane {
   readonly #lines: Line[] = [];
   /** The span that text arriving within SPAN_MS joins. */
   #open: { span: HTMLSpanElement; at: number } | undefined;
+  /** Spans of one's own words, with the last piece of typed text each holds (see restyle). */
+  readonly #typed = new Map<HTMLSpanElement, number>();
 
   constructor(element: HTMLElement, fadeMs: number) {
     this.element = element;
     this.fadeMs = fadeMs;
   }
 
-  /** Adds text said at `now` (ms, performance.now()). */
-  append(text: string, now: number, className?: string): void {
+  /**
+   * Adds text said at `now` (ms, performance.now()). `typed` numbers one's own words, so that
+   * restyle() can later mark them as heard or not said.
+   */
+  append(text: string, now: number, className?: string, typed?: number): void {
     const { newLine, pieces } = placeText(text, this.#lines.at(-1) ?? null, now);
     pieces.forEach((piece, i) => {
       if (i > 0 || newLine) this.#newLine(now);
-      if (piece) this.#write(piece, now, className);
+      if (piece) this.#write(piece, now, className, typed);
     });
+  }
+
+  /** Gives each span of one's own words the class `classOf` says for the last piece it holds. */
+  restyle(classOf: (typed: number) => string | undefined): void {
+    for (const [span, typed] of this.#typed) {
+      if (!span.isConnected) {
+        this.#typed.delete(span);
+        continue;
+      }
+      const wanted = classOf(typed) ?? "";
+      if (span.className !== wanted) span.className = wanted;
+    }
   }
 
   /** Removes lines whose every letter has faded; returns true when the lane is empty. */
@@ -95,24 +112,27 @@ export class Lane {
     this.#open = undefined;
   }
 
-  #write(text: string, now: number, className: string | undefined): void {
+  #write(text: string, now: number, className: string | undefined, typed: number | undefined): void {
     const line = this.#lines.at(-1);
     if (!line) return;
     const open = this.#open;
+    let span: HTMLSpanElement;
     if (
       open &&
       now - open.at < SPAN_MS &&
       open.span.parentElement === line.element &&
       open.span.className === (className ?? "")
     ) {
-      open.span.append(text);
+      span = open.span;
+      span.append(text);
     } else {
-      const span = document.createElement("span");
+      span = document.createElement("span");
       if (className) span.className = className;
       span.textContent = text;
       line.element.append(span);
       this.#open = { span, at: now };
     }
+    if (typed !== undefined) this.#typed.set(span, typed);
     line.length += text.length;
     line.endsWithSpace = /\s$/.test(text);
     line.lastAt = now;

@@ -3,8 +3,12 @@
  * Nothing is kept but the name a person chose (localStorage); words live on screen for fadeMs.
  */
 import { checkName, type ErrorCode, PROTOCOL_VERSION, type ServerFrame, type User } from "../protocol.ts";
+import { Attention } from "./attention.ts";
 import { attachCompose, type Refusal } from "./compose.ts";
+import type { SentFrame } from "./confirmations.ts";
 import { Connection, type ConnectionState } from "./connection.ts";
+import { fitToKeyboard, keepTypingIn } from "./layout.ts";
+import { listNames, partsText } from "./notices.ts";
 import { normaliseTyped, SendLoop } from "./outgoing.ts";
 import { RoomView } from "./room-view.ts";
 import { copyText, drawQr } from "./share.ts";
@@ -39,21 +43,40 @@ const view = new RoomView({
 });
 
 let me: User | undefined;
+/** Proves to the room, on a reconnect, that this page is `me` (docs/protocol.md, Resuming). */
+let resumeToken: string | undefined;
 /** The name to keep across reconnects: the one chosen here, else the one the room first gave. */
 let keptName = localStorage.getItem(NAME_KEY);
 /** Landed here from "/" (a redirect), so this room was minted just now for this person. */
 const isNewRoom = performance
   .getEntriesByType("navigation")
   .some((e) => e instanceof PerformanceNavigationTiming && e.redirectCount > 0);
+/** Per person, the highest `n` shown: a frame sent again after their reconnect is shown once. */
+const shownUpTo = new Map<string, number>();
 
 const roomUrl = `${location.origin}${location.pathname}`;
 shareLink.value = roomUrl;
 drawQr(byId("qr", SVGSVGElement), roomUrl);
 
 const connection = new Connection({
-  url: `${location.protocol === "https:" ? "wss:" : "ws:"}//${location.host}${location.pathname}`,
+  url() {
+    const url = new URL(location.pathname, location.href);
+    url.protocol = location.protocol === "https:" ? "wss:" : "ws:";
+    // Join under one's own name, so the others never read a default name and then a rename.
+    if (keptName && checkName(keptName) === null) url.searchParams.set("name", keptName);
+    if (me && resumeToken) url.searchParams.set("resume", `${me.id}.${resumeToken}`);
+    return url.href;
+  },
   onFrame,
   onState,
+  onConfirmed: (frames) => view.heard(Math.max(...frames.map((f) => f.typed))),
+  onUnsaid: (frames) => view.unsaid(typedIn(frames)),
+});
+
+const attention = new Attention((spoke, joined) => {
+  const said = spoke.length > 0 ? `${partsText(listNames(spoke))} said things while you were away.` : "";
+  const came = joined > 0 ? `${joined === 1 ? "Someone" : `${joined} people`} came.` : "";
+  view.notice(`You missed words: ${[said, came].filter(Boolean).join(" ")}`);
 });
 
 function onFrame(frame: ServerFrame): void {
@@ -66,31 +89,35 @@ function onFrame(frame: ServerFrame): void {
         return;
       }
       me = frame.you;
+      resumeToken = frame.resume;
       view.fadeMs = frame.fadeMs;
-      connection.maxHoldMs = frame.fadeMs;
-      view.reset(frame.you, frame.peers);
+      connection.fadeMs = frame.fadeMs;
+      view.sync(frame.you, frame.peers);
       myName.textContent = frame.you.name;
-      if (keptName && keptName !== frame.you.name && checkName(keptName) === null) {
-        connection.send({ type: "name", name: keptName });
-      }
       keptName ??= frame.you.name;
       if (document.hidden) connection.send({ type: "away", away: true });
-      connection.flushHeld();
-      setStatus("connected", "Connected");
+      connection.welcomed();
       updateInvite();
       return;
     }
     case "join":
       view.join(frame.user);
+      attention.joined();
       updateInvite();
       return;
     case "leave":
-      view.leave(frame.user);
+      view.leave(frame.user, frame.lost === true);
       updateInvite();
       return;
-    case "keys":
+    case "keys": {
+      if (frame.n !== undefined) {
+        if (frame.n <= (shownUpTo.get(frame.from) ?? 0)) return;
+        shownUpTo.set(frame.from, frame.n);
+      }
       view.say(frame.from, frame.text);
+      attention.spoke(view.nameOf(frame.from));
       return;
+    }
     case "name":
       view.rename(frame.user, frame.oldName);
       if (frame.user.id === me?.id) {
@@ -139,9 +166,19 @@ function onError(code: ErrorCode, message: string): void {
 function onState(state: ConnectionState): void {
   switch (state.kind) {
     case "connecting":
-      if (statusEl.dataset.state !== "reconnecting") setStatus("connecting", "Connecting…");
+      // After a loss, the status keeps saying what went wrong until the room answers.
+      if (statusEl.dataset.state === undefined || statusEl.dataset.state === "connecting") {
+        setStatus("connecting", "Connecting…");
+      }
       return;
     case "open":
+      setStatus("connected", "Connected");
+      return;
+    case "unheard":
+      setStatus("unheard", "Not heard for 3 s · reconnecting");
+      return;
+    case "offline":
+      setStatus("offline", "Offline · your words wait for the network");
       return;
     case "retrying":
       setStatus("reconnecting", `Connection lost · reconnecting in ${Math.ceil(state.inMs / 1000)} s`);
@@ -155,6 +192,9 @@ function onState(state: ConnectionState): void {
     case "vanished":
       end("vanished", "This room has vanished", "Its link has expired. Nothing said in it was ever kept.");
       return;
+    case "replaced":
+      end("replaced", "Open in another window", "This conversation carries on in another window of yours.");
+      return;
     default:
       state satisfies never;
   }
@@ -163,6 +203,9 @@ function onState(state: ConnectionState): void {
 function setStatus(state: string, text: string): void {
   statusEl.dataset.state = state;
   statusEl.textContent = text;
+  statusEl.title = text;
+  document.documentElement.dataset.connection = state;
+  updateHint();
 }
 
 function end(state: string, title: string, text: string): void {
@@ -172,10 +215,14 @@ function end(state: string, title: string, text: string): void {
   finalPanel.hidden = false;
   invite.hidden = true;
   compose.disabled = true;
+  // Said where the field is, since that is where a person looks to type.
+  compose.placeholder = title;
+  hint.textContent = text;
 }
 
 function updateInvite(): void {
   const others = view.othersCount;
+  updateHint();
   if (others === 0) {
     inviteText.textContent = isNewRoom
       ? "This room is new and empty. Share the link: whoever opens it is here with you."
@@ -187,8 +234,24 @@ function updateInvite(): void {
   if (invite.open && !invite.dataset.kept) invite.open = false;
 }
 
+// The hint under the field says what matters most right now: a refused edit (for a moment),
+// that nobody hears you yet, or how the place works.
+const DEFAULT_HINT = hint.textContent ?? "";
+const ALONE_HINT = "Nobody else is here yet, so nobody hears you. Share the link to invite someone.";
+let flashing = false;
+
+function updateHint(): void {
+  if (flashing || compose.disabled) return;
+  const alone = view.othersCount === 0 && statusEl.dataset.state === "connected";
+  hint.textContent = alone ? ALONE_HINT : DEFAULT_HINT;
+  hint.dataset.alone = String(alone);
+}
+
 // Typing: every keystroke goes out at once; only keys closer than MIN_FRAME_GAP_MS share a frame.
 // The loop is outgoing.ts's SendLoop, which the cost model (bench/) replays.
+let typed = 0;
+let sentTyped = 0;
+let lastN = 0;
 const sendLoop = new SendLoop({
   now: () => performance.now(),
   // `at` lets an overloaded room shed what would reach the others only after fading (protocol.md).
@@ -196,15 +259,28 @@ const sendLoop = new SendLoop({
   // never take a clock that stood still for a backlog).
   stamp: () => Date.now(),
   setTimer: (run, ms) => setTimeout(run, ms),
-  send: (frame) => connection.send(frame),
+  send: ({ text, at }) => {
+    connection.sendKeys({ n: ++lastN, text, at, typed, fromTyped: sentTyped + 1 });
+    sentTyped = typed;
+  },
   isHeard: () => view.othersCount > 0,
 });
+
+/** Every piece of typed text that `frames` carried. */
+function typedIn(frames: readonly SentFrame[]): number[] {
+  const pieces: number[] = [];
+  for (const f of frames) for (let t = f.fromTyped; t <= f.typed; t++) pieces.push(t);
+  return pieces;
+}
 
 attachCompose(compose, {
   onText(raw) {
     const text = normaliseTyped(raw);
     if (!text) return;
-    if (me) view.say(me.id, text);
+    typed++;
+    // Shown at once; marked as pending until the room confirms it, if anyone is here to hear it.
+    view.sayMine(text, typed, view.othersCount > 0);
+    if (view.othersCount === 0) sentTyped = typed;
     sendLoop.type(text);
   },
   onRefused: refuse,
@@ -217,20 +293,24 @@ const REFUSALS: Record<Refusal, string> = {
   undo: "No undo: what is typed is said.",
   edit: "No editing: what is typed is said.",
 };
-const DEFAULT_HINT = hint.textContent;
 let hintTimer: ReturnType<typeof setTimeout> | undefined;
 function refuse(what: Refusal): void {
+  flashing = true;
   hint.textContent = REFUSALS[what];
   hint.dataset.flash = "true";
   clearTimeout(hintTimer);
   hintTimer = setTimeout(() => {
-    hint.textContent = DEFAULT_HINT;
+    flashing = false;
     delete hint.dataset.flash;
+    updateHint();
   }, 2_500);
 }
 
-// Typing works the moment the page loads, and clicks that are not on a control give the field back.
+// Typing works the moment the page loads; keys go to the field whatever was clicked last, and
+// clicks that are not on a control give the field back.
 compose.focus();
+keepTypingIn(compose, (el) => el === nameInput || el === shareLink);
+fitToKeyboard(() => view.laneOf(me?.id));
 document.addEventListener("click", (event) => {
   const target = event.target;
   if (
@@ -251,6 +331,8 @@ copyButton.addEventListener("click", async () => {
 });
 invite.addEventListener("toggle", () => {
   if (invite.open) invite.dataset.kept = "true";
+  // Opening or closing the invite is not where the next sentence should go.
+  if (!compose.disabled) compose.focus({ preventScroll: true });
 });
 
 // Renaming.
@@ -277,7 +359,7 @@ nameForm.addEventListener("submit", (event) => {
     return;
   }
   localStorage.setItem(NAME_KEY, name);
-  // Kept for the next connection too: a rename made while disconnected is sent on reconnect.
+  // Kept for the next connection too: a rename made while disconnected goes with the reconnect.
   keptName = name;
   connection.send({ type: "name", name });
   closeNameForm();

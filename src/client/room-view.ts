@@ -32,6 +32,8 @@ interface Person extends Peer {
   shown: ShownName;
   /** Words not yet read out, and when the last of them came. */
   speech: { text: string; at: number };
+  /** Set while the person's connection is broken and they may come back. */
+  lostTimer: ReturnType<typeof setTimeout> | undefined;
 }
 
 /**
@@ -41,6 +43,12 @@ interface Person extends Peer {
 const PALETTE_SIZE = 8;
 /** A screen reader hears a person's words at a word boundary or after this pause, never per letter. */
 const SPEAK_AFTER_MS = 900;
+/**
+ * How long a person whose connection broke keeps their lane, shown as reconnecting, before the
+ * others read that they left: a page coming back within it (a blip, a tunnel) is the same
+ * person again, with no churn to read.
+ */
+export const GRACE_MS = 30_000;
 /** How often lanes are cleared of faded lines and pauses are read out. */
 const SWEEP_MS = 200;
 /** Most phrases kept in the screen-reader feed. */
@@ -53,7 +61,11 @@ export class RoomView {
   #me: string | undefined;
   #fadeMs = 5_000;
   /** Text waiting for the next animation frame, per person. */
-  readonly #pending = new Map<string, { text: string; className: string | undefined }[]>();
+  readonly #pending = new Map<string, { text: string; typed: number | undefined }[]>();
+  /** One's own words: everything typed up to here was heard by the room. */
+  #heardUpTo = 0;
+  /** One's own words that were never heard and faded before they could be sent again. */
+  readonly #unsaid = new Set<number>();
   #frame: number | undefined;
   #sweeper: ReturnType<typeof setInterval> | undefined;
 
@@ -73,17 +85,48 @@ export class RoomView {
     this.#applyFade();
   }
 
-  /** Starts over from a welcome: the people in it are the room, as of now. */
-  reset(me: User, peers: Peer[]): void {
-    for (const id of [...this.#people.keys()]) this.#remove(id);
+  /**
+   * Takes in a welcome: the people in it are the room, as of now. The first one builds the room;
+   * after a reconnect, everyone still here keeps their lane and words, and who came or went
+   * meanwhile is said as usual.
+   */
+  sync(me: User, peers: Peer[]): void {
+    const first = this.#me === undefined;
+    if (this.#me !== undefined && this.#me !== me.id) this.#remove(this.#me);
     this.#me = me.id;
-    for (const peer of peers) this.#add(peer);
-    this.#add({ ...me, away: false });
+    const here = new Set([me.id, ...peers.map((p) => p.id)]);
+    for (const person of [...this.#people.values()]) {
+      if (!here.has(person.id)) this.#depart(person, !first);
+    }
+    for (const peer of peers) {
+      const known = this.#people.get(peer.id);
+      if (known) {
+        this.#returned(known);
+        known.name = peer.name;
+        known.away = peer.away;
+      } else {
+        this.#add(peer);
+        if (!first) this.notices.add({ kind: "joined", name: peer.name });
+      }
+    }
+    const mine = this.#people.get(me.id);
+    if (mine) mine.name = me.name;
+    else this.#add({ ...me, away: false });
     this.#relabel();
   }
 
   get othersCount(): number {
     return this.#people.size - (this.#me && this.#people.has(this.#me) ? 1 : 0);
+  }
+
+  /** How a person is shown (their name, and its tag when another reads the same). */
+  nameOf(id: string): string {
+    return this.#label(id);
+  }
+
+  /** A person's lane, to keep it in view. */
+  laneOf(id: string | undefined): HTMLElement | undefined {
+    return id === undefined ? undefined : this.#people.get(id)?.laneEl;
   }
 
   /** Everything a person's lane shows now, line by line. */
@@ -92,19 +135,50 @@ export class RoomView {
   }
 
   join(user: User): void {
-    if (this.#people.has(user.id)) return;
+    const known = this.#people.get(user.id);
+    if (known) {
+      // Back within the grace period: the same person, the same lane, nothing to announce.
+      this.#returned(known);
+      known.name = user.name;
+      this.#relabel();
+      return;
+    }
     this.#add({ ...user, away: false });
     this.#relabel();
     this.notices.add({ kind: "joined", name: this.#label(user.id) });
   }
 
-  leave(user: User): void {
+  /** `lost`: their connection broke, so they may come back within GRACE_MS as the same person. */
+  leave(user: User, lost = false): void {
     // A leave for someone we never saw (or saw leave already) is harmless: ignore it.
-    if (!this.#people.has(user.id) || user.id === this.#me) return;
-    const name = this.#label(user.id);
-    this.#remove(user.id);
+    const person = this.#people.get(user.id);
+    if (!person || user.id === this.#me) return;
+    if (!lost) {
+      this.#depart(person, true);
+      return;
+    }
+    if (person.lostTimer !== undefined) return;
+    person.laneEl.classList.add("lost");
+    person.item.classList.add("lost");
+    person.lostTimer = setTimeout(() => this.#depart(person, true), GRACE_MS);
     this.#relabel();
-    this.notices.add({ kind: "left", name });
+  }
+
+  /** Shows one's own words; `heard` false when nobody else is here to hear them. */
+  sayMine(text: string, typed: number, heard: boolean): void {
+    if (this.#me) this.#queue(this.#me, text, heard ? typed : undefined);
+  }
+
+  /** The room heard one's own words up to `typed`: they are said, no longer pending. */
+  heard(typed: number): void {
+    this.#heardUpTo = Math.max(this.#heardUpTo, typed);
+    this.#restyleMine();
+  }
+
+  /** One's own words numbered `typed` were never heard, and faded before they could be: not said. */
+  unsaid(typed: Iterable<number>): void {
+    for (const t of typed) this.#unsaid.add(t);
+    this.#restyleMine();
   }
 
   rename(user: User, _oldName: string): void {
@@ -124,12 +198,26 @@ export class RoomView {
   }
 
   /** Shows words in a person's lane at the next animation frame; they fade and are gone after fadeMs. */
-  say(id: string, text: string, className?: string): void {
-    if (!this.#people.has(id)) return;
+  say(id: string, text: string): void {
+    if (this.#people.has(id)) this.#queue(id, text, undefined);
+  }
+
+  #queue(id: string, text: string, typed: number | undefined): void {
     const queue = this.#pending.get(id) ?? [];
-    queue.push({ text, className });
+    queue.push({ text, typed });
     this.#pending.set(id, queue);
     this.#frame ??= requestAnimationFrame(() => this.#render());
+  }
+
+  /** The class one's own words numbered `typed` carry: pending until heard, or not said. */
+  #classOfMine(typed: number): string | undefined {
+    if (this.#unsaid.has(typed)) return "unsaid";
+    return typed > this.#heardUpTo ? "pending" : undefined;
+  }
+
+  #restyleMine(): void {
+    const mine = this.#me ? this.#people.get(this.#me) : undefined;
+    mine?.lane.restyle((typed) => this.#classOfMine(typed));
   }
 
   /** A short-lived line for hints and errors, read out politely by screen readers. */
@@ -143,8 +231,9 @@ export class RoomView {
     for (const [id, queue] of this.#pending) {
       const person = this.#people.get(id);
       if (!person) continue;
-      for (const { text, className } of queue) {
-        person.lane.append(text, now, className);
+      for (const { text, typed } of queue) {
+        const className = typed === undefined ? undefined : this.#classOfMine(typed);
+        person.lane.append(text, now, className, typed);
         if (id !== this.#me) {
           person.speech.text += text;
           person.speech.at = now;
@@ -199,7 +288,10 @@ export class RoomView {
     const awayEl = document.createElement("span");
     awayEl.className = "away-badge";
     awayEl.textContent = "looked away";
-    head.append(...headName, awayEl);
+    const lostEl = document.createElement("span");
+    lostEl.className = "lost-badge";
+    lostEl.textContent = "reconnecting…";
+    head.append(...headName, awayEl, lostEl);
     const words = document.createElement("div");
     words.className = "words";
     laneEl.append(head, words);
@@ -223,6 +315,7 @@ export class RoomView {
       itemAwayEl,
       shown: { name: peer.name, tag: null },
       speech: { text: "", at: 0 },
+      lostTimer: undefined,
     };
     this.#people.set(peer.id, person);
     // Your own lane sits last, next to the field you type in.
@@ -242,9 +335,26 @@ export class RoomView {
     return start;
   }
 
+  /** Someone is gone for good: their lane goes, and the others read that they left. */
+  #depart(person: Person, announce: boolean): void {
+    const name = this.#label(person.id);
+    this.#remove(person.id);
+    this.#relabel();
+    if (announce) this.notices.add({ kind: "left", name });
+  }
+
+  /** Someone whose connection broke is back: their lane lights up again. */
+  #returned(person: Person): void {
+    clearTimeout(person.lostTimer);
+    person.lostTimer = undefined;
+    person.laneEl.classList.remove("lost");
+    person.item.classList.remove("lost");
+  }
+
   #remove(id: string): void {
     const person = this.#people.get(id);
     if (!person) return;
+    clearTimeout(person.lostTimer);
     person.laneEl.remove();
     person.item.remove();
     this.#people.delete(id);
