@@ -14,7 +14,7 @@ export function fitToKeyboard(mine: () => HTMLElement | undefined): void {
   const vv = window.visualViewport;
   if (!vv) return;
   const root = document.documentElement;
-  const fit = () => {
+  const resize = () => {
     // Set through the CSSOM (the CSP allows it): style.css sizes the body with it.
     root.style.setProperty("--viewport-height", `${vv.height}px`);
     const keyboard = window.innerHeight - vv.height > KEYBOARD_PX;
@@ -23,8 +23,8 @@ export function fitToKeyboard(mine: () => HTMLElement | undefined): void {
       if (keyboard) mine()?.scrollIntoView({ block: "end" });
     }
   };
-  vv.addEventListener("resize", fit);
-  fit();
+  vv.addEventListener("resize", resize);
+  resize();
 }
 
 /**
