@@ -87,7 +87,12 @@ export class Connection {
   constructor(options: ConnectionOptions) {
     this.options = options;
     addEventListener("offline", () => this.#report({ kind: "offline" }));
-    addEventListener("online", () => this.#retryNow());
+    addEventListener("online", () => {
+      // A socket that stayed open may or may not have survived: a ping finds out (its pong
+      // reports the connection open again, or the confirmations give it up).
+      if (this.isOpen) this.#ping(performance.now());
+      this.#retryNow();
+    });
     document.addEventListener("visibilitychange", () => {
       if (document.visibilityState === "visible") this.#retryNow();
     });
@@ -215,11 +220,13 @@ export class Connection {
     if (wasHealthy) this.#attempt = 0;
     // A refused handshake shows no status to the page, so ask the Worker directly.
     try {
-      const res = await fetch(location.pathname, { method: "HEAD", cache: "no-store" });
+      // Bounded: on a network that died silently, a request can hang as long as a socket.
+      const signal = AbortSignal.timeout(3_000);
+      const res = await fetch(location.pathname, { method: "HEAD", cache: "no-store", signal });
       if (res.status === 404) return this.#finish({ kind: "unknown" });
       if (res.status === 410) return this.#finish({ kind: "vanished" });
     } catch {
-      // Offline: the status is unknowable for now, so keep retrying.
+      // Offline, or no answer in time: the status is unknowable for now, so keep retrying.
     }
     const inMs = now ? 0 : reconnectDelay(this.#attempt++, Math.random());
     if (!now) this.#report(navigator.onLine ? { kind: "retrying", inMs } : { kind: "offline" });

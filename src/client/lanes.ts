@@ -15,6 +15,11 @@ export const TURN_PAUSE_MS = 1_500;
 export const MAX_LINE_LENGTH = 240;
 /** Text that arrives within this many ms of a span shares it (and its fade): 10 fades a second at most. */
 const SPAN_MS = 100;
+/**
+ * One's own words that were never heard stay this long, struck out, before they go (style.css's
+ * `unsaid` animation lasts as long): a person sees what did not get through.
+ */
+export const UNSAID_MS = 2_500;
 
 /** Where a piece of text goes: each string is said on its own line, the first one maybe on the current one. */
 export interface Placement {
@@ -71,15 +76,25 @@ export class Lane {
     });
   }
 
-  /** Gives each span of one's own words the class `classOf` says for the last piece it holds. */
-  restyle(classOf: (typed: number) => string | undefined): void {
+  /**
+   * Gives each span of one's own words the class `classOf` says for the last piece it holds, at
+   * `now`. Pending words do not fade (style.css): once heard they fade from now, once given up
+   * they stay struck out for UNSAID_MS, and their line stays at least as long.
+   */
+  restyle(classOf: (typed: number) => string | undefined, now: number): void {
     for (const [span, typed] of this.#typed) {
       if (!span.isConnected) {
         this.#typed.delete(span);
         continue;
       }
       const wanted = classOf(typed) ?? "";
-      if (span.className !== wanted) span.className = wanted;
+      if (span.className === wanted) continue;
+      const was = span.className;
+      span.className = wanted;
+      const line = this.#lines.find((l) => l.element === span.parentElement);
+      if (!line) continue;
+      if (wanted === "unsaid") line.lastAt = Math.max(line.lastAt, now - this.fadeMs + UNSAID_MS);
+      else if (was === "pending") line.lastAt = Math.max(line.lastAt, now);
     }
   }
 
@@ -88,6 +103,8 @@ export class Lane {
     while (this.#lines.length > 0) {
       const first = this.#lines[0];
       if (!first || now - first.lastAt < this.fadeMs) break;
+      // One's own words wait on screen, unfaded, until the room has heard them or they are given up.
+      if (first.element.querySelector(".pending")) break;
       // Only the oldest line leaves, and only once all of it is gone: the rest move up by a line.
       first.element.remove();
       this.#lines.shift();

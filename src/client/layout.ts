@@ -18,10 +18,9 @@ export function fitToKeyboard(mine: () => HTMLElement | undefined): void {
     // Set through the CSSOM (the CSP allows it): style.css sizes the body with it.
     root.style.setProperty("--viewport-height", `${vv.height}px`);
     const keyboard = window.innerHeight - vv.height > KEYBOARD_PX;
-    if (root.classList.contains("keyboard") !== keyboard) {
-      root.classList.toggle("keyboard", keyboard);
-      if (keyboard) mine()?.scrollIntoView({ block: "end" });
-    }
+    root.classList.toggle("keyboard", keyboard);
+    // Less room than before: your own lane (the last) stays in view above the field.
+    mine()?.scrollIntoView({ block: "nearest" });
   };
   vv.addEventListener("resize", resize);
   resize();

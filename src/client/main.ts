@@ -280,6 +280,8 @@ attachCompose(compose, {
     typed++;
     // Shown at once; marked as pending until the room confirms it, if anyone is here to hear it.
     view.sayMine(text, typed, view.othersCount > 0);
+    // Your own words stay in view above the field, whatever the room scrolled to.
+    view.laneOf(me?.id)?.scrollIntoView({ block: "nearest" });
     if (view.othersCount === 0) sentTyped = typed;
     sendLoop.type(text);
   },

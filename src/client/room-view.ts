@@ -217,7 +217,7 @@ export class RoomView {
 
   #restyleMine(): void {
     const mine = this.#me ? this.#people.get(this.#me) : undefined;
-    mine?.lane.restyle((typed) => this.#classOfMine(typed));
+    mine?.lane.restyle((typed) => this.#classOfMine(typed), performance.now());
   }
 
   /** A short-lived line for hints and errors, read out politely by screen readers. */
