@@ -40,9 +40,10 @@ export type ClientFrame =
    * relayed; a room uses it only to shed frames that waited in a backlog for longer than they
    * would stay on screen. `n` (optional) numbers the sender's frames 1, 2, 3… for as long as it
    * is the same person, across reconnects: a frame sent again after a reconnect keeps its `n`,
-   * so nobody shows it twice. It is relayed.
+   * so nobody shows it twice. It is relayed. `ack` (optional, with `n`) asks the room to answer
+   * with an `ack` once it has the frame: how a page knows the room still hears it.
    */
-  | { type: "keys"; text: string; at?: number; n?: number }
+  | { type: "keys"; text: string; at?: number; n?: number; ack?: true }
   | { type: "name"; name: string }
   | { type: "away"; away: boolean };
 
@@ -92,6 +93,8 @@ export type ServerFrame =
   /** `lost`: the connection broke rather than closed; the person may come back with the same id. */
   | { type: "leave"; user: User; lost?: true }
   | { type: "keys"; from: string; text: string; seq: number; n?: number }
+  /** To the sender of a keys frame that asked for it: frames up to `n` reached the room. */
+  | { type: "ack"; n: number }
   | { type: "name"; user: User; oldName: string }
   | { type: "away"; user: User; away: boolean }
   | { type: "error"; code: ErrorCode; message: string };
@@ -138,12 +141,19 @@ export function parseClientFrame(raw: string | ArrayBuffer): ClientFrame | Proto
       if (typeof text !== "string") return badField("keys", "text", "a string");
       const problem = checkText(text, MAX_KEYS_CODE_POINTS, true);
       if (problem) return new ProtocolError("bad_frame", `keys.text ${problem}.`);
-      const { at, n } = value;
+      const { at, n, ack } = value;
       if (at !== undefined && !(typeof at === "number" && Number.isFinite(at) && at >= 0)) {
         return badField("keys", "at", "a time in ms (a finite number, 0 or more)");
       }
       if (n !== undefined && !(isCount(n) && n > 0)) return badField("keys", "n", "a whole number from 1");
-      return { type: "keys", text, ...(at === undefined ? {} : { at }), ...(n === undefined ? {} : { n }) };
+      if (ack !== undefined && !(ack === true && n !== undefined)) return badField("keys", "ack", "true, with n");
+      return {
+        type: "keys",
+        text,
+        ...(at === undefined ? {} : { at }),
+        ...(n === undefined ? {} : { n }),
+        ...(ack === undefined ? {} : { ack }),
+      };
     }
     case "name": {
       if (typeof value.name !== "string") return badField("name", "name", "a string");
@@ -195,6 +205,8 @@ export function toServerFrame(v: unknown): ServerFrame | null {
       if (typeof from !== "string" || typeof text !== "string" || !isCount(seq)) return null;
       return isCount(n) && n > 0 ? { type: "keys", from, text, seq, n } : { type: "keys", from, text, seq };
     }
+    case "ack":
+      return isCount(v.n) && v.n > 0 ? { type: "ack", n: v.n } : null;
     case "name": {
       const user = toUser(v.user);
       return user && typeof v.oldName === "string" ? { type: "name", user, oldName: v.oldName } : null;

@@ -243,20 +243,11 @@ export class Room extends DurableObject<Env> {
 
   #apply(ws: WebSocket, session: Session, frame: ClientFrame, now: number): void {
     switch (frame.type) {
-      case "keys": {
-        // Sent again after a reconnect, and already relayed: the others have it.
-        if (frame.n !== undefined && frame.n <= session.lastN) return;
-        if (frame.at !== undefined && this.#isStale(ws, now, frame.at)) return;
-        this.#toldShed.delete(ws);
-        session.seq += 1;
-        if (frame.n !== undefined) session.lastN = frame.n;
-        const { text, n } = frame;
-        this.#broadcast(
-          { type: "keys", from: session.id, text, seq: session.seq, ...(n === undefined ? {} : { n }) },
-          ws,
-        );
+      case "keys":
+        this.#relayKeys(ws, session, frame, now);
+        // Asked for: the sender learns the room has it (whether relayed, shed or a repeat).
+        if (frame.ack && frame.n !== undefined) this.#send(ws, { type: "ack", n: frame.n });
         return;
-      }
       case "name":
         this.#rename(ws, session, frame.name, now);
         return;
@@ -268,6 +259,17 @@ export class Room extends DurableObject<Env> {
       default:
         frame satisfies never;
     }
+  }
+
+  #relayKeys(ws: WebSocket, session: Session, frame: Extract<ClientFrame, { type: "keys" }>, now: number): void {
+    // Sent again after a reconnect, and already relayed: the others have it.
+    if (frame.n !== undefined && frame.n <= session.lastN) return;
+    if (frame.at !== undefined && this.#isStale(ws, now, frame.at)) return;
+    this.#toldShed.delete(ws);
+    session.seq += 1;
+    if (frame.n !== undefined) session.lastN = frame.n;
+    const { text, n } = frame;
+    this.#broadcast({ type: "keys", from: session.id, text, seq: session.seq, ...(n === undefined ? {} : { n }) }, ws);
   }
 
   /**

@@ -107,3 +107,22 @@ describe("resuming", () => {
     }
   });
 });
+
+describe("acks", () => {
+  it("answers a keys frame that asks for it with an ack, relayed, repeated or not, and only to its sender", async () => {
+    const [a, b] = await joinMany(await mintRoom(), 2);
+    if (!a || !b) throw new Error("joinMany");
+    a.peer.send({ type: "keys", text: "x", n: 1 });
+    a.peer.send({ type: "keys", text: "y", n: 2, ack: true });
+    expect(await a.peer.expect("ack")).toEqual({ type: "ack", n: 2 });
+    // A repeat (sent again after a reconnect) is acked too: the room has it.
+    a.peer.send({ type: "keys", text: "y", n: 2, ack: true });
+    expect(await a.peer.expect("ack")).toEqual({ type: "ack", n: 2 });
+    expect(await b.peer.expect("keys")).toMatchObject({ text: "x", n: 1 });
+    expect(await b.peer.expect("keys")).toEqual({ type: "keys", from: a.welcome.you.id, text: "y", seq: 2, n: 2 });
+    await b.peer.expectSilence();
+    // Asking without a number is refused.
+    a.peer.send('{"type":"keys","text":"z","ack":true}');
+    expect(await a.peer.expect("error")).toMatchObject({ code: "bad_frame" });
+  });
+});

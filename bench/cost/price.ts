@@ -69,7 +69,14 @@ export interface Usage {
   hours: number;
   people: number;
   worker: { pageLoads: number; mints: number; connects: number; reconnectChecks: number; total: number };
-  incomingMessages: { keys: number; pings: number; away: number; name: number; total: number };
+  incomingMessages: {
+    keys: number;
+    pings: number;
+    confirmPings: number;
+    away: number;
+    name: number;
+    total: number;
+  };
   doRequests: { connects: number; messages: number; alarms: number; total: number };
   awakeSeconds: { messages: number; connectsAndCloses: number; lastDisconnect: number; total: number };
   doGbSeconds: number;
@@ -99,9 +106,11 @@ export function estimate(
 
   const keys = pick(typing.framesPerMinute) * 60 * conversationHours;
   const pings = USAGE.pingsBilled ? PING_FRAMES_PER_PERSON_HOUR * personHours : 0;
+  // Pings after bursts of typing, so a page knows within seconds that the room hears it.
+  const confirmPings = USAGE.pingsBilled ? typing.confirmPingsPerMinute * 60 * conversationHours : 0;
   const away = USAGE.awayFramesPerPersonHour * personHours;
   const name = USAGE.nameFramesPerConnect * connects;
-  const incoming = keys + pings + away + name;
+  const incoming = keys + pings + confirmPings + away + name;
 
   // The creator's GET / mints the room; everyone's GET /<room> runs the Worker (static files do not).
   // Each reconnect first asks HEAD /<room> (is the room still there?), then opens the socket.
@@ -132,7 +141,7 @@ export function estimate(
     hours,
     people,
     worker,
-    incomingMessages: { keys, pings, away, name, total: incoming },
+    incomingMessages: { keys, pings, confirmPings, away, name, total: incoming },
     doRequests,
     awakeSeconds: awake,
     doGbSeconds: awake.total * DO_BILLED_GB,

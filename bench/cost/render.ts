@@ -81,6 +81,11 @@ export function render(r: Report): string {
         ...r.typing.map((t) => percentOf(t.awakeSecondsPerHour.coalesced, 3_600)),
       ],
       ["keys frames that arm the room's flush tick", ...r.typing.map((t) => percentOf(t.flushTickShare, 1))],
+      ["confirmation pings per conversation-minute", ...r.typing.map((t) => fmt(t.confirmPingsPerMinute, 1))],
+      [
+        "  added to the keys frames",
+        ...r.typing.map((t) => percentOf(t.confirmPingsPerMinute, t.framesPerMinute.coalesced)),
+      ],
     ]),
     `Each message keeps the room awake ${fmt(r.model.messageProcessingMs, 2)} ms (${r.model.messageProcessingSource});`,
     `one within BUSY_GAP_MS = ${r.model.busyGapMs} ms of the last also arms the flush tick (COALESCE_MS = ${r.model.coalesceMs} ms).`,
@@ -114,6 +119,10 @@ export function render(r: Report): string {
       [
         `  "ping" heartbeats / ${MESSAGES_PER_DO_REQUEST}${USAGE.pingsBilled ? " (counted, to be safe)" : ""}`,
         fmt(u.incomingMessages.pings / MESSAGES_PER_DO_REQUEST),
+      ],
+      [
+        `  confirmation pings / ${MESSAGES_PER_DO_REQUEST}${USAGE.pingsBilled ? " (counted, to be safe)" : ""}`,
+        fmt(u.incomingMessages.confirmPings / MESSAGES_PER_DO_REQUEST),
       ],
       [
         `  name and away frames / ${MESSAGES_PER_DO_REQUEST}`,

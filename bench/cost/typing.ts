@@ -3,6 +3,7 @@
  * (typingTrace, seeded), and what it sends and costs the room once replayed through the page's
  * own send rule (measureTyping). docs/cost.md states and explains every assumption.
  */
+import { replayPings } from "../../src/client/confirmations.ts";
 import { chunkText, MIN_FRAME_GAP_MS, paceTyping, type Timed } from "../../src/client/outgoing.ts";
 import { awakeMs } from "./awake.ts";
 import { Dice, type Range } from "./dice.ts";
@@ -180,7 +181,15 @@ export interface TypingMeasurement {
   awakeSecondsPerHour: { coalesced: number; uncoalesced: number };
   /** Share of `keys` frames (as built) that arm the room's flush tick (within BUSY_GAP_MS of the last). */
   flushTickShare: number;
+  /**
+   * Pings the pages send to have their keys frames confirmed (src/client/confirmations.ts), per
+   * conversation-minute, with pongs CONFIRM_RTT_MS after each ping.
+   */
+  confirmPingsPerMinute: number;
 }
+
+/** The round trip the model gives every confirmation ping: a phone a little way from the edge. */
+export const CONFIRM_RTT_MS = 100;
 
 /**
  * A conversation of `people` typing for `hours` (generated from `seed`), replayed through the
@@ -202,6 +211,7 @@ export function measureTyping(
   let codePoints = 0;
   let wordKeys = 0;
   let wordKeyMs = 0;
+  let confirmPings = 0;
   for (let person = 0; person < people; person++) {
     const trace = typingTrace(dice, people, durationMs);
     for (const [i, input] of trace.entries()) {
@@ -216,7 +226,9 @@ export function measureTyping(
         wordKeyMs += input.at - previous.at;
       }
     }
-    for (const frame of paceTyping(trace, gapMs)) coalesced.push(frame.at);
+    const frames = paceTyping(trace, gapMs).map((frame) => frame.at);
+    coalesced.push(...frames);
+    confirmPings += replayPings(frames, CONFIRM_RTT_MS).length;
   }
   coalesced.sort((a, b) => a - b);
   uncoalesced.sort((a, b) => a - b);
@@ -240,5 +252,6 @@ export function measureTyping(
       uncoalesced: awakeUncoalesced.ms / 1_000 / hours,
     },
     flushTickShare: awake.ticksArmed / Math.max(1, coalesced.length),
+    confirmPingsPerMinute: confirmPings / minutes,
   };
 }

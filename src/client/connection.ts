@@ -126,8 +126,11 @@ export class Connection {
   sendKeys(frame: Omit<SentFrame, "sentAt">): void {
     if (this.#final) return;
     const open = this.isOpen;
-    if (open) this.#ws?.send(encodeClientFrame(keysOf(frame)));
-    this.#confirmations.sent(frame, open ? performance.now() : null);
+    const now = performance.now();
+    const ask = open && this.#confirmations.shouldAsk(now);
+    if (open) this.#ws?.send(encodeClientFrame(keysOf(frame, ask)));
+    this.#confirmations.sent(frame, open ? now : null);
+    if (ask) this.#confirmations.asked(frame.n);
     this.#check();
   }
 
@@ -170,14 +173,15 @@ export class Connection {
       if (this.#ws !== ws) return;
       if (event.data === PONG) {
         this.#pongSince = true;
-        const confirmed = this.#confirmations.ponged();
-        if (confirmed.length > 0) this.options.onConfirmed(confirmed);
-        if (this.#welcomed) this.#report({ kind: "open" });
-        this.#check();
+        this.#confirmed(this.#confirmations.ponged());
         return;
       }
       // Frames this version does not understand may come from a newer server: they are skipped.
       for (const frame of parseServerMessage(event.data)) {
+        if (frame.type === "ack") {
+          this.#confirmed(this.#confirmations.acked(frame.n));
+          continue;
+        }
         if (frame.type === "error" && frame.code === "room_full") ending = { kind: "full" };
         this.options.onFrame(frame);
       }
@@ -248,6 +252,13 @@ export class Connection {
     if (!this.#final) this.options.onState(state);
   }
 
+  /** The room heard these frames (a pong or an ack): so it hears us, whatever was said before. */
+  #confirmed(frames: readonly SentFrame[]): void {
+    if (frames.length > 0) this.options.onConfirmed(frames);
+    if (this.#welcomed) this.#report({ kind: "open" });
+    this.#check();
+  }
+
   /** Asks the confirmations what is due: a ping, or giving this connection up. */
   #check(): void {
     clearTimeout(this.#checkTimer);
@@ -301,6 +312,6 @@ export class Connection {
   }
 }
 
-function keysOf(frame: Omit<SentFrame, "sentAt">): ClientFrame {
-  return { type: "keys", text: frame.text, at: frame.at, n: frame.n };
+function keysOf(frame: Omit<SentFrame, "sentAt">, ack = false): ClientFrame {
+  return { type: "keys", text: frame.text, at: frame.at, n: frame.n, ...(ack ? { ack: true as const } : {}) };
 }

@@ -132,6 +132,9 @@ function onFrame(frame: ServerFrame): void {
     case "error":
       onError(frame.code, frame.message);
       return;
+    case "ack":
+      // Taken by the connection (confirmations.ts) before frames reach the page.
+      return;
     default:
       frame satisfies never;
   }

@@ -81,8 +81,8 @@ describe.skipIf(!browserPath)("a conversation you can trust", () => {
     proxy.setFrozen(true);
     const frozenAt = Date.now();
     await ana.page.keyboard.type("stuck ");
-    // Not yet heard: pending, and underlined once it has waited a second.
-    await ana.page.waitForTimeout(1_300);
+    // Not yet heard: pending, and underlined once it has waited 2.5 s.
+    await ana.page.waitForTimeout(2_700);
     expect((await mySpans(ana.page)).some(([text, cls]) => text?.includes("stuck") && cls === "pending")).toBe(true);
     const underline = await ana.page.evaluate(
       () => getComputedStyle(document.querySelector(".lane.mine .pending") ?? document.body).textDecorationLine,
