@@ -1,6 +1,8 @@
 /**
- * Regenerates the README's screenshots (docs/screenshot-room.png, docs/screenshot-phone.png):
- * a busy three-person room on a desktop, and the same room on a 360 px phone.
+ * Regenerates the README's screenshots (docs/screenshot-room.png, docs/screenshot-phone.png,
+ * docs/screenshot-phone-keyboard.png): a busy three-person room on a desktop, the same room on a
+ * 390 px phone, and that phone with its keyboard up (the viewport a keyboard leaves: headless
+ * Chromium has no on-screen keyboard to raise).
  * Run: npm run screenshots (starts its own `wrangler dev`; needs Chromium).
  */
 import { resolve } from "node:path";
@@ -16,7 +18,7 @@ try {
   const url = await newRoomUrl(server.url);
   const desktop = { viewport: { width: 1200, height: 760 }, colorScheme: "light" } as const;
   const phone = {
-    viewport: { width: 360, height: 740 },
+    viewport: { width: 390, height: 844 },
     deviceScaleFactor: 2,
     isMobile: true,
     hasTouch: true,
@@ -41,7 +43,18 @@ try {
   await people[0]?.[0].page.waitForTimeout(300);
   await people[1]?.[0].page.screenshot({ path: resolve(docs, "screenshot-room.png") });
   await people[2]?.[0].page.screenshot({ path: resolve(docs, "screenshot-phone.png") });
-  console.log(`wrote ${docs}/screenshot-room.png and screenshot-phone.png`);
+  const cy = people[2]?.[0].page;
+  if (cy) {
+    // What a keyboard leaves of a 390 × 844 phone, while Cy answers.
+    await cy.setViewportSize({ width: 390, height: 480 });
+    await Promise.all([
+      cy.keyboard.type("yes let's go at six", { delay: 45 }),
+      people[1]?.[0].page.keyboard.type("count me in", { delay: 60 }),
+    ]);
+    await cy.waitForTimeout(300);
+    await cy.screenshot({ path: resolve(docs, "screenshot-phone-keyboard.png") });
+  }
+  console.log(`wrote ${docs}/screenshot-room.png, screenshot-phone.png and screenshot-phone-keyboard.png`);
 } finally {
   await browser.close();
   await server.stop();
