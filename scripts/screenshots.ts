@@ -23,16 +23,22 @@ try {
     isMobile: true,
     hasTouch: true,
   } as const;
-  const people: [Person, string, string][] = [
-    [await enterRoom(browser, url, desktop), "Ana", ""],
-    [await enterRoom(browser, url, desktop), "Bo", ""],
-    [await enterRoom(browser, url, phone), "Cy", ""],
+  // Each comes with a name of their own already chosen (kept in localStorage), as people do.
+  const named = async (name: string, options: typeof desktop | typeof phone): Promise<[Person, string]> => {
+    const person = await enterRoom(browser, url, {
+      ...options,
+      storageState: {
+        cookies: [],
+        origins: [{ origin: server.url, localStorage: [{ name: "phantachat:name", value: name }] }],
+      },
+    });
+    return [person, name];
+  };
+  const people: [Person, string][] = [
+    await named("Ana", desktop),
+    await named("Bo", desktop),
+    await named("Cy", phone),
   ];
-  for (const [person, name] of people) {
-    await person.page.click("#rename");
-    await person.page.fill("#name-input", name);
-    await person.page.press("#name-input", "Enter");
-  }
   const lines = [
     "did you see the sunrise this morning? ",
     "I was still asleep haha, was it good? ",
