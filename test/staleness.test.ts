@@ -69,3 +69,18 @@ describe("isStale", () => {
     expect(a.minOffset).toBe(0);
   });
 });
+
+describe("isStale in a busy room", () => {
+  it("sheds a sender's second late frame in a row too: the backlog shows in someone else's frame before it", () => {
+    const FADE = 5_000;
+    const room: RoomLag = { last: null };
+    const a: LagState = { minOffset: 0 };
+    const b: LagState = { minOffset: 0 };
+    // The room falls behind: everyone's frames 3 s late, then 6 s.
+    expect(isStale(b, room, "b", 10_000, 7_000, FADE)).toBe(false);
+    expect(isStale(a, room, "a", 10_001, 4_001, FADE)).toBe(true);
+    // a again, right after its own late frame: still the backlog (b's frame says so), not a's clock.
+    expect(isStale(a, room, "a", 10_002, 4_002, FADE)).toBe(true);
+    expect(a.minOffset).toBe(0);
+  });
+});
