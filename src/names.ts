@@ -1,6 +1,6 @@
 /**
- * Default names and connection ids. A newcomer gets a friendly two-word name ("Quiet Heron")
- * that nobody else in the room holds, so the room is readable before anyone renames.
+ * Connection ids, and the default names every page derives from them ("Quiet Heron"), so the
+ * room is readable before anyone chooses a name.
  */
 
 const ADJECTIVES: readonly string[] = (
@@ -13,16 +13,16 @@ const ANIMALS: readonly string[] = (
   "Newt Otter Owl Panda Puffin Quail Raven Robin Seal Sparrow Stoat Swan Tapir Toucan Walrus Wren"
 ).split(" ");
 
-/** A random default name not in `taken`; with the 1,024 pairs used up, a numbered one. */
-export function pickDefaultName(taken: ReadonlySet<string>): string {
-  for (let attempt = 0; attempt < 16; attempt++) {
-    const name = `${pick(ADJECTIVES)} ${pick(ANIMALS)}`;
-    if (!taken.has(name)) return name;
-  }
-  for (let n = 2; ; n++) {
-    const name = `${pick(ADJECTIVES)} ${pick(ANIMALS)} ${n}`;
-    if (!taken.has(name)) return name;
-  }
+/**
+ * The default name of the person with `id`, the same on every page: two words picked by a hash of
+ * the id. Names are end-to-end encrypted, so the room names nobody: a person who chose no name
+ * is shown by this one. Two people may draw the same words; the page then tells them apart by
+ * their ids (src/client/display-names.ts).
+ */
+export function defaultNameFor(id: string): string {
+  let hash = 2_166_136_261;
+  for (let i = 0; i < id.length; i++) hash = Math.imul(hash ^ id.charCodeAt(i), 16_777_619) >>> 0;
+  return `${ADJECTIVES[hash % ADJECTIVES.length]} ${ANIMALS[Math.floor(hash / ADJECTIVES.length) % ANIMALS.length]}`;
 }
 
 /** A short random connection id (8 hex digits), not in `taken`. Ids are only unique per room. */
@@ -31,10 +31,4 @@ export function pickConnectionId(taken: ReadonlySet<string>): string {
     const id = (crypto.getRandomValues(new Uint32Array(1))[0] ?? 0).toString(16).padStart(8, "0");
     if (!taken.has(id)) return id;
   }
-}
-
-function pick<T>(list: readonly T[]): T {
-  const item = list[Math.floor(Math.random() * list.length)];
-  if (item === undefined) throw new RangeError("pick() needs a non-empty list");
-  return item;
 }

@@ -1,5 +1,5 @@
 /**
- * Phantachat wire protocol v1: the contract between a room and every client, shared by the
+ * Phantachat wire protocol v2: the contract between a room and every client, shared by the
  * Room, the page, the tests and the benchmark so that no side can drift. docs/protocol.md is the prose
  * version of this file; change both together.
  *
@@ -7,12 +7,13 @@
  * by field. Nothing is cast.
  */
 import { nameProblem } from "./name-rules.ts";
+import { isSealed, MAX_SEALED_KEYS_CHARS, MAX_SEALED_NAME_CHARS } from "./room-crypto.ts";
 
 /**
  * Bumped only for changes an old client cannot ignore; new optional fields do not bump it. Sent
  * in `welcome`, so a page that was loaded before a deploy can tell that it must reload.
  */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 /** Any frame over this many bytes (UTF-8) is refused with `too_large` before it is parsed. */
 export const MAX_FRAME_BYTES = 4096;
@@ -27,6 +28,10 @@ export const PONG = "pong";
 
 export interface User {
   id: string;
+  /**
+   * The name the person chose, sealed with the room's key (src/room-crypto.ts): the room cannot
+   * read it. Empty when they chose none: every page then shows a default name made from the id.
+   */
   name: string;
 }
 
@@ -36,22 +41,24 @@ export interface Peer extends User {
 
 export type ClientFrame =
   /**
-   * `at` (optional) is when the sender typed it, in ms on the sender's own clock. It is never
-   * relayed; a room uses it only to shed frames that waited in a backlog for longer than they
-   * would stay on screen. `n` (optional) numbers the sender's frames 1, 2, 3… for as long as it
-   * is the same person, across reconnects: a frame sent again after a reconnect keeps its `n`,
-   * so nobody shows it twice. It is relayed. `ack` (optional, with `n`) asks the room to answer
-   * with an `ack` once it has the frame: how a page knows the room still hears it.
+   * `c` is what was typed, sealed with the room's key: the room relays it and cannot read it.
+   * `n` numbers the sender's frames 1, 2, 3… for as long as it is the same person, across
+   * reconnects: a frame sent again after a reconnect keeps its `n`, so nobody shows it twice
+   * (and the sealed frame carries it too, where the room cannot change it). `at` (optional) is
+   * when it was typed, in ms on the sender's own clock; a room uses it only to shed frames that
+   * waited in a backlog for longer than they would stay on screen. `ack` (optional) asks the
+   * room to answer with an `ack` once it has the frame: how a page knows it is heard.
    */
-  | { type: "keys"; text: string; at?: number; n?: number; ack?: true }
-  | { type: "name"; name: string }
+  | { type: "keys"; c: string; n: number; at?: number; ack?: true }
+  /** `c` is the chosen name, sealed. */
+  | { type: "name"; c: string }
   | { type: "away"; away: boolean };
 
 /**
  * Every error code a room sends, once. Adding one fails to compile until every client's
  * exhaustive switch handles it (the page's in src/client/main.ts).
  */
-export const ERROR_CODES = ["bad_frame", "too_large", "rate_limited", "room_full", "name_taken", "overloaded"] as const;
+export const ERROR_CODES = ["bad_frame", "too_large", "rate_limited", "room_full", "overloaded"] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export function isErrorCode(v: unknown): v is ErrorCode {
@@ -92,10 +99,10 @@ export type ServerFrame =
   | { type: "join"; user: User }
   /** `lost`: the connection broke rather than closed; the person may come back with the same id. */
   | { type: "leave"; user: User; lost?: true }
-  | { type: "keys"; from: string; text: string; seq: number; n?: number }
+  | { type: "keys"; from: string; c: string; seq: number; n: number }
   /** To the sender of a keys frame that asked for it: frames up to `n` reached the room. */
   | { type: "ack"; n: number }
-  | { type: "name"; user: User; oldName: string }
+  | { type: "name"; user: User }
   | { type: "away"; user: User; away: boolean }
   | { type: "error"; code: ErrorCode; message: string };
 
@@ -137,29 +144,22 @@ export function parseClientFrame(raw: string | ArrayBuffer): ClientFrame | Proto
   if (!isRecord(value)) return new ProtocolError("bad_frame", "A frame must be a JSON object.");
   switch (value.type) {
     case "keys": {
-      const text = value.text;
-      if (typeof text !== "string") return badField("keys", "text", "a string");
-      const problem = checkText(text, MAX_KEYS_CODE_POINTS, true);
-      if (problem) return new ProtocolError("bad_frame", `keys.text ${problem}.`);
-      const { at, n, ack } = value;
+      // A page from before end-to-end encryption: say what to do instead of "bad field".
+      if ("text" in value) return oldProtocol();
+      const { c, n, at, ack } = value;
+      if (!isSealed(c, MAX_SEALED_KEYS_CHARS)) return badSealed("keys", MAX_SEALED_KEYS_CHARS);
+      if (!(isCount(n) && n > 0)) return badField("keys", "n", "a whole number from 1");
       if (at !== undefined && !(typeof at === "number" && Number.isFinite(at) && at >= 0)) {
         return badField("keys", "at", "a time in ms (a finite number, 0 or more)");
       }
-      if (n !== undefined && !(isCount(n) && n > 0)) return badField("keys", "n", "a whole number from 1");
-      if (ack !== undefined && !(ack === true && n !== undefined)) return badField("keys", "ack", "true, with n");
-      return {
-        type: "keys",
-        text,
-        ...(at === undefined ? {} : { at }),
-        ...(n === undefined ? {} : { n }),
-        ...(ack === undefined ? {} : { ack }),
-      };
+      if (ack !== undefined && ack !== true) return badField("keys", "ack", "true");
+      return { type: "keys", c, n, ...(at === undefined ? {} : { at }), ...(ack === undefined ? {} : { ack }) };
     }
     case "name": {
-      if (typeof value.name !== "string") return badField("name", "name", "a string");
-      const name = value.name.trim();
-      const problem = checkName(name);
-      return problem ? new ProtocolError("bad_frame", `name.name ${problem}.`) : { type: "name", name };
+      if ("name" in value) return oldProtocol();
+      return isSealed(value.c, MAX_SEALED_NAME_CHARS)
+        ? { type: "name", c: value.c }
+        : badSealed("name", MAX_SEALED_NAME_CHARS);
     }
     case "away": {
       const away = value.away;
@@ -201,15 +201,15 @@ export function toServerFrame(v: unknown): ServerFrame | null {
       return v.lost === true ? { type: "leave", user, lost: true } : { type: "leave", user };
     }
     case "keys": {
-      const { from, text, seq, n } = v;
-      if (typeof from !== "string" || typeof text !== "string" || !isCount(seq)) return null;
-      return isCount(n) && n > 0 ? { type: "keys", from, text, seq, n } : { type: "keys", from, text, seq };
+      const { from, c, seq, n } = v;
+      if (typeof from !== "string" || typeof c !== "string" || !isCount(seq) || !isCount(n)) return null;
+      return { type: "keys", from, c, seq, n };
     }
     case "ack":
       return isCount(v.n) && v.n > 0 ? { type: "ack", n: v.n } : null;
     case "name": {
       const user = toUser(v.user);
-      return user && typeof v.oldName === "string" ? { type: "name", user, oldName: v.oldName } : null;
+      return user ? { type: "name", user } : null;
     }
     case "away": {
       const user = toUser(v.user);
@@ -328,6 +328,20 @@ export function checkName(name: string): string | null {
 
 function isLowSurrogate(c: number): boolean {
   return c >= 0xdc00 && c <= 0xdfff;
+}
+
+function oldProtocol(): ProtocolError {
+  return new ProtocolError(
+    "bad_frame",
+    `This room speaks protocol ${PROTOCOL_VERSION}: everything said is end-to-end encrypted. Reload the page.`,
+  );
+}
+
+function badSealed(type: string, maxChars: number): ProtocolError {
+  return new ProtocolError(
+    "bad_frame",
+    `${type}.c must be sealed with the room's key: base64url, at most ${maxChars} characters.`,
+  );
 }
 
 function tooLarge(): ProtocolError {

@@ -13,14 +13,12 @@ import { DurableObject } from "cloudflare:workers";
 import { clientKey, spendAllowance } from "./client-address.ts";
 import { type Config, readConfig } from "./config.ts";
 import { admitFrame, createFloodState, GROSS_FRAMES_PER_SECOND } from "./flood-guard.ts";
-import { nameKey } from "./name-rules.ts";
-import { pickConnectionId, pickDefaultName } from "./names.ts";
+import { pickConnectionId } from "./names.ts";
 import { COALESCE_MS, Outbox } from "./outbox.ts";
 import {
   CLOSES,
   type ClientFrame,
   type CloseKind,
-  checkName,
   type ErrorCode,
   encodeServerFrame,
   type Peer,
@@ -33,6 +31,7 @@ import {
   type User,
 } from "./protocol.ts";
 import { checkResume, resumeToken } from "./resume.ts";
+import { isSealed, MAX_SEALED_NAME_CHARS } from "./room-crypto.ts";
 import { DROPPED, type Session, toSession } from "./session.ts";
 import { isStale, type LagState, type RoomLag } from "./staleness.ts";
 
@@ -126,8 +125,8 @@ export class Room extends DurableObject<Env> {
 
   /**
    * A session for a newcomer: the resumed id if it is free (the person whose connection broke,
-   * back), else a fresh one; the name asked for in the URL if it may be had, else a default one,
-   * with the reason it was refused.
+   * back), else a fresh one; the sealed name asked for in the URL, else none (the pages show a
+   * default name made from the id), with the reason a name was refused.
    */
   #newSession(
     resumed: string | null,
@@ -135,19 +134,13 @@ export class Room extends DurableObject<Env> {
     address: string | null,
     now: number,
   ): { session: Session; refused: { code: ErrorCode; message: string } | null } {
-    const others = [...this.#live().values()];
-    const ids = new Set(others.map((s) => s.id));
-    const names = new Set(others.map((s) => nameKey(s.name)));
-    let name = pickDefaultName(names);
-    let refused: { code: ErrorCode; message: string } | null = null;
-    const asked = wanted?.trim() ?? "";
-    if (asked) {
-      const problem = checkName(asked);
-      if (problem) refused = { code: "bad_frame", message: `name ${problem}.` };
-      else if (names.has(nameKey(asked)))
-        refused = { code: "name_taken", message: "Someone here already has that name." };
-      else name = asked;
-    }
+    const ids = new Set(Array.from(this.#live().values(), (s) => s.id));
+    // The name is sealed: the room can only check that it looks sealed. The pages check the rest.
+    const asked = wanted ?? "";
+    const sealed = isSealed(asked, MAX_SEALED_NAME_CHARS);
+    const refused: { code: ErrorCode; message: string } | null =
+      asked === "" || sealed ? null : { code: "bad_frame", message: "name must be sealed with the room's key." };
+    const name = sealed ? asked : "";
     const session: Session = {
       id: resumed !== null && !ids.has(resumed) ? resumed : pickConnectionId(ids),
       name,
@@ -246,10 +239,10 @@ export class Room extends DurableObject<Env> {
       case "keys":
         this.#relayKeys(ws, session, frame, now);
         // Asked for: the sender learns the room has it (whether relayed, shed or a repeat).
-        if (frame.ack && frame.n !== undefined) this.#send(ws, { type: "ack", n: frame.n });
+        if (frame.ack) this.#send(ws, { type: "ack", n: frame.n });
         return;
       case "name":
-        this.#rename(ws, session, frame.name, now);
+        this.#rename(ws, session, frame.c, now);
         return;
       case "away":
         if (session.away === frame.away) return;
@@ -263,13 +256,13 @@ export class Room extends DurableObject<Env> {
 
   #relayKeys(ws: WebSocket, session: Session, frame: Extract<ClientFrame, { type: "keys" }>, now: number): void {
     // Sent again after a reconnect, and already relayed: the others have it.
-    if (frame.n !== undefined && frame.n <= session.lastN) return;
+    if (frame.n <= session.lastN) return;
     if (frame.at !== undefined && this.#isStale(ws, now, frame.at)) return;
     this.#toldShed.delete(ws);
     session.seq += 1;
-    if (frame.n !== undefined) session.lastN = frame.n;
-    const { text, n } = frame;
-    this.#broadcast({ type: "keys", from: session.id, text, seq: session.seq, ...(n === undefined ? {} : { n }) }, ws);
+    session.lastN = frame.n;
+    // Relayed as it came: the room never had the words, only their ciphertext.
+    this.#broadcast({ type: "keys", from: session.id, c: frame.c, seq: session.seq, n: frame.n }, ws);
   }
 
   /**
@@ -294,24 +287,15 @@ export class Room extends DurableObject<Env> {
     return true;
   }
 
-  #rename(ws: WebSocket, session: Session, name: string, now: number): void {
+  /** A new sealed name: the pages open it and apply the name rules; the room only passes it on. */
+  #rename(ws: WebSocket, session: Session, sealed: string, now: number): void {
     if (now - session.renamedAt < RENAME_INTERVAL_MS) {
       this.#send(ws, { type: "error", code: "rate_limited", message: "Too many renames: wait a moment." });
       return;
     }
-    const key = nameKey(name);
-    // Nobody may take a name another person here holds: the names are how people tell each other apart.
-    for (const [other, s] of this.#live()) {
-      if (other !== ws && nameKey(s.name) === key) {
-        this.#send(ws, { type: "error", code: "name_taken", message: "Someone here already has that name." });
-        return;
-      }
-    }
     session.renamedAt = now;
-    if (name === session.name) return;
-    const oldName = session.name;
-    session.name = name;
-    this.#broadcast({ type: "name", user: userOf(session), oldName });
+    session.name = sealed;
+    this.#broadcast({ type: "name", user: userOf(session) });
   }
 
   /** A frame from a socket we closed: in flight when the close went out, or a flooder ignoring it. */

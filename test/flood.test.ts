@@ -1,11 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { BURST, GROSS_FRAMES_PER_SECOND, RATE_PER_SECOND } from "../src/flood-guard.ts";
-import type { ServerFrame } from "../src/protocol.ts";
-import { joinMany, mintRoom, type Peer, sleep } from "./helpers.ts";
+import { joinMany, mintRoom, type Peer, type PlainFrame, sleep } from "./helpers.ts";
 
 /** Reads frames until `quietMs` pass with none, and returns them. */
-async function drain(peer: Peer, quietMs = 300): Promise<ServerFrame[]> {
-  const frames: ServerFrame[] = [];
+async function drain(peer: Peer, quietMs = 300): Promise<PlainFrame[]> {
+  const frames: PlainFrame[] = [];
   for (;;) {
     try {
       frames.push(await peer.next(quietMs));
@@ -34,7 +33,7 @@ describe("flood control", () => {
     expect(fromFlooder.length).toBeLessThan(BURST + RATE_PER_SECOND);
     // What did get through is numbered without gaps: dropped frames spend no seq.
     expect(fromFlooder.map((f) => (f.type === "keys" ? f.seq : 0))).toEqual(fromFlooder.map((_, i) => i + 1));
-    expect(received).toContainEqual({ type: "keys", from: bystander.welcome.you.id, text: "hello", seq: 1 });
+    expect(received).toContainEqual({ type: "keys", from: bystander.welcome.you.id, text: "hello", seq: 1, n: 1 });
     // One notice for the burst, not one per dropped frame.
     expect((await drain(flooder.peer)).filter((f) => f.type === "error")).toEqual([]);
   });

@@ -1,6 +1,8 @@
 /**
- * Test helpers: real WebSockets through the real Worker, inside workerd. Every wait rejects on a
- * timeout instead of hanging, and every frame the server sends is checked against the protocol.
+ * Test helpers: real WebSockets through the real Worker, inside workerd, and a small encrypting
+ * client, so every room test talks in real ciphertext like the page (src/room-crypto.ts). Tests
+ * write and read plain words; what crosses the wire is sealed. Every wait rejects on a timeout
+ * instead of hanging, and every frame the server sends is checked against the protocol.
  */
 import { exports } from "cloudflare:workers";
 import {
@@ -11,7 +13,9 @@ import {
   type ServerFrame,
   splitServerMessage,
   toServerFrame,
+  type User,
 } from "../src/protocol.ts";
+import { openKeys, openName, type RoomKeys, roomKeys, sealKeys, sealName } from "../src/room-crypto.ts";
 
 export const ORIGIN = "https://phantachat.test";
 
@@ -34,11 +38,44 @@ export function upgrade(room: string, headers: Record<string, string> = {}): Pro
   return exports.default.fetch(`${ORIGIN}/${room}`, { headers: { ...handshakeHeaders(), ...headers } });
 }
 
+/** Every room's link key, shared by everyone the tests put in it (as a shared link would). */
+const linkKeys = new Map<string, Promise<RoomKeys>>();
+
+/** The keys of `room` (a room id, maybe followed by a query). */
+export function keysOf(room: string): Promise<RoomKeys> {
+  const id = room.split("?")[0] ?? room;
+  let keys = linkKeys.get(id);
+  if (!keys) {
+    keys = roomKeys(crypto.getRandomValues(new Uint8Array(16)), id);
+    linkKeys.set(id, keys);
+  }
+  return keys;
+}
+
+/** What a test sends: the page's frames with words and names in the clear, sealed on their way out. */
+export type PlainClientFrame =
+  | { type: "keys"; text: string; n?: number; at?: number; ack?: true }
+  | { type: "name"; name: string }
+  | Extract<ClientFrame, { type: "away" }>;
+
+/** What a test reads: the server's frames, with words opened and names opened (or "" for none). */
+export type PlainFrame = ServerFrame extends infer F
+  ? F extends { type: "keys" }
+    ? { type: "keys"; from: string; text: string; seq: number; n: number }
+    : F
+  : never;
+
 /** A person in a room, as seen from their socket. */
 export class Peer {
   readonly #inbox: (string | ArrayBuffer)[] = [];
   /** Frames of a batch message not yet read. */
   readonly #unread: ServerFrame[] = [];
+  readonly #keys: RoomKeys;
+  /** This person's id, once welcomed: keystrokes are sealed for it. */
+  id = "";
+  #n = 0;
+  /** Sends go out in order, whatever sealing them takes. */
+  #sending: Promise<void> = Promise.resolve();
   /** How many batch messages arrived (a busy room coalesces frames per recipient). */
   batches = 0;
   #waiter: (() => void) | undefined;
@@ -47,8 +84,9 @@ export class Peer {
 
   readonly ws: WebSocket;
 
-  constructor(ws: WebSocket) {
+  constructor(ws: WebSocket, keys: RoomKeys) {
     this.ws = ws;
+    this.#keys = keys;
     ws.addEventListener("message", (event) => {
       this.#inbox.push(event.data);
       this.#waiter?.();
@@ -61,9 +99,40 @@ export class Peer {
     ws.accept();
   }
 
-  /** Sends a protocol frame, or raw text/bytes for the bad-input tests. */
-  send(frame: ClientFrame | string | ArrayBuffer): void {
-    this.ws.send(typeof frame === "string" || frame instanceof ArrayBuffer ? frame : encodeClientFrame(frame));
+  /**
+   * Sends a frame, sealing its words or name as the page does (keystrokes numbered 1, 2, 3…
+   * unless `n` is given), or raw text/bytes for the bad-input tests. In order, always.
+   */
+  send(frame: PlainClientFrame | string | ArrayBuffer): void {
+    this.#sending = this.#sending.then(async () => {
+      this.ws.send(typeof frame === "string" || frame instanceof ArrayBuffer ? frame : await this.#seal(frame));
+    });
+  }
+
+  /** Resolves once everything sent so far is on the wire. */
+  sent(): Promise<void> {
+    return this.#sending;
+  }
+
+  async #seal(frame: PlainClientFrame): Promise<string> {
+    switch (frame.type) {
+      case "keys": {
+        const n = frame.n ?? ++this.#n;
+        this.#n = Math.max(this.#n, n);
+        const c = await sealKeys(this.#keys, this.id, n, frame.text);
+        const { at, ack } = frame;
+        return encodeClientFrame({ type: "keys", c, n, ...(at === undefined ? {} : { at }), ...(ack ? { ack } : {}) });
+      }
+      case "name":
+        return encodeClientFrame({ type: "name", c: await sealName(this.#keys, frame.name) });
+      default:
+        return encodeClientFrame(frame);
+    }
+  }
+
+  /** A sealed name, for URLs (`?name=`). */
+  sealName(name: string): Promise<string> {
+    return sealName(this.#keys, name);
   }
 
   /** The next raw message, in order. */
@@ -87,8 +156,12 @@ export class Peer {
     return message;
   }
 
-  /** The next frame, which must be a well-formed server frame. */
-  async next(timeoutMs?: number): Promise<ServerFrame> {
+  /** The next frame, which must be a well-formed server frame, with its words and names opened. */
+  async next(timeoutMs?: number): Promise<PlainFrame> {
+    return this.#open(await this.#nextSealed(timeoutMs));
+  }
+
+  async #nextSealed(timeoutMs?: number): Promise<ServerFrame> {
     const unread = this.#unread.shift();
     if (unread) return unread;
     let raw = await this.nextRaw(timeoutMs);
@@ -106,15 +179,54 @@ export class Peer {
     return first;
   }
 
+  /** Opens what the room relayed sealed; anything that does not open is a test failure. */
+  async #open(frame: ServerFrame): Promise<PlainFrame> {
+    const user = async (u: User): Promise<User> => ({
+      id: u.id,
+      name: u.name === "" ? "" : await this.#openName(u.name),
+    });
+    switch (frame.type) {
+      case "keys": {
+        const opened = await openKeys(this.#keys, frame.from, frame.c);
+        if (!opened || opened.n !== frame.n) throw new Error(`keys frame did not open: ${JSON.stringify(frame)}`);
+        return { type: "keys", from: frame.from, text: opened.text, seq: frame.seq, n: frame.n };
+      }
+      case "welcome": {
+        const peers = await Promise.all(frame.peers.map(async (p) => ({ ...(await user(p)), away: p.away })));
+        const you = await user(frame.you);
+        this.id = you.id;
+        return { ...frame, you, peers };
+      }
+      case "join":
+      case "leave":
+      case "name":
+      case "away":
+        return { ...frame, user: await user(frame.user) };
+      default:
+        return frame;
+    }
+  }
+
+  async #openName(sealed: string): Promise<string> {
+    const name = await openName(this.#keys, sealed);
+    if (name === null) throw new Error(`name did not open: ${sealed}`);
+    return name;
+  }
+
   /** The next frame, which must be of type `type`. */
-  async expect<T extends ServerFrame["type"]>(type: T, timeoutMs?: number): Promise<Extract<ServerFrame, { type: T }>> {
+  async expect<T extends PlainFrame["type"]>(type: T, timeoutMs?: number): Promise<Extract<PlainFrame, { type: T }>> {
     const frame = await this.next(timeoutMs);
     if (!isOfType(frame, type)) throw new Error(`expected a ${type} frame, got ${JSON.stringify(frame)}`);
     return frame;
   }
 
+  /** The next frame as the room sent it, sealed: what the room (or anyone on the wire) sees. */
+  async nextSealed(timeoutMs?: number): Promise<ServerFrame> {
+    return this.#nextSealed(timeoutMs);
+  }
+
   /** Skips frames of other types until one of type `type` arrives. */
-  async until<T extends ServerFrame["type"]>(type: T, timeoutMs = 2_000): Promise<Extract<ServerFrame, { type: T }>> {
+  async until<T extends PlainFrame["type"]>(type: T, timeoutMs = 2_000): Promise<Extract<PlainFrame, { type: T }>> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const frame = await this.next(Math.max(1, deadline - Date.now()));
@@ -154,11 +266,11 @@ export class Peer {
   }
 }
 
-/** Joins `room` and reads the welcome; returns the peer and its welcome frame. */
+/** Joins `room` and reads the welcome; returns the peer and its welcome frame (names opened). */
 export async function join(room: string, headers?: Record<string, string>) {
   const res = await upgrade(room, headers);
   if (res.status !== 101 || !res.webSocket) throw new Error(`upgrade gave ${res.status}`);
-  const peer = new Peer(res.webSocket);
+  const peer = new Peer(res.webSocket, await keysOf(room));
   const welcome = await peer.expect("welcome");
   return { peer, welcome };
 }
@@ -174,10 +286,7 @@ export async function joinMany(room: string, n: number) {
   return people;
 }
 
-function isOfType<T extends ServerFrame["type"]>(
-  frame: ServerFrame,
-  type: T,
-): frame is Extract<ServerFrame, { type: T }> {
+function isOfType<T extends PlainFrame["type"]>(frame: PlainFrame, type: T): frame is Extract<PlainFrame, { type: T }> {
   return frame.type === type;
 }
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { BUSY_GAP_MS, MAX_QUEUED_FRAMES, Outbox } from "../src/outbox.ts";
 import { parseServerMessage } from "../src/protocol.ts";
 
-const keys = (from: string, seq: number) => JSON.stringify({ type: "keys", from, text: `${from}${seq}`, seq });
+const keys = (from: string, seq: number) => JSON.stringify({ type: "keys", from, c: `${from}${seq}`, seq, n: seq });
 
 describe("Outbox", () => {
   it("gives each person everything queued but their own frames, in order, batched only when more than one", () => {
@@ -13,8 +13,7 @@ describe("Outbox", () => {
     outbox.push('{"type":"leave","user":{"id":"c","name":"C"}}', undefined);
     const messageFor = outbox.drain();
     expect(outbox.size).toBe(0);
-    const texts = (who: string) =>
-      parseServerMessage(messageFor(who)).map((f) => (f.type === "keys" ? f.text : f.type));
+    const texts = (who: string) => parseServerMessage(messageFor(who)).map((f) => (f.type === "keys" ? f.c : f.type));
     expect(texts("a")).toEqual(["b1", "leave"]);
     expect(texts("b")).toEqual(["a1", "a2", "leave"]);
     expect(texts("d")).toEqual(["a1", "b1", "a2", "leave"]);

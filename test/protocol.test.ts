@@ -2,12 +2,14 @@ import { describe, expect, it } from "vitest";
 import {
   CLOSES,
   type ClientFrame,
+  checkName,
   checkText,
   ERROR_CODES,
   encodeBatch,
   encodeServerFrame,
   isErrorCode,
   MAX_FRAME_BYTES,
+  MAX_KEYS_CODE_POINTS,
   PROTOCOL_VERSION,
   ProtocolError,
   parseClientFrame,
@@ -16,6 +18,7 @@ import {
   type ServerFrame,
   utf8Length,
 } from "../src/protocol.ts";
+import { MAX_SEALED_KEYS_CHARS, MAX_SEALED_NAME_CHARS } from "../src/room-crypto.ts";
 
 function errorOf(raw: string | ArrayBuffer): ProtocolError {
   const result = parseClientFrame(raw);
@@ -29,62 +32,51 @@ function frameOf(raw: string): ClientFrame {
   return result;
 }
 
+/** A well-formed sealed value of `length` base64url characters (the room cannot tell it from a real one). */
+const sealed = (length = 60) => "A".repeat(length);
+
 describe("parseClientFrame", () => {
-  it("accepts keys of 1 to 64 code points, newlines included", () => {
-    expect(frameOf('{"type":"keys","text":"a"}')).toEqual({ type: "keys", text: "a" });
-    expect(frameOf(JSON.stringify({ type: "keys", text: "x".repeat(64) }))).toEqual({
+  it("accepts sealed keys with their number, and the optional send time and ack", () => {
+    expect(frameOf(`{"type":"keys","c":"${sealed()}","n":1}`)).toEqual({ type: "keys", c: sealed(), n: 1 });
+    expect(frameOf(`{"type":"keys","c":"${sealed()}","n":7,"at":1732270000123.25,"ack":true}`)).toEqual({
       type: "keys",
-      text: "x".repeat(64),
-    });
-    expect(frameOf('{"type":"keys","text":"line\\nnext"}')).toEqual({ type: "keys", text: "line\nnext" });
-  });
-
-  it("counts code points, not UTF-16 units: 64 emoji fit, 65 do not", () => {
-    expect(frameOf(JSON.stringify({ type: "keys", text: "😀".repeat(64) }))).toMatchObject({ type: "keys" });
-    expect(errorOf(JSON.stringify({ type: "keys", text: "😀".repeat(65) })).code).toBe("bad_frame");
-  });
-
-  it("reads the optional send time of keys, and refuses one that is not a time", () => {
-    expect(frameOf('{"type":"keys","text":"a","at":1732270000123.25}')).toEqual({
-      type: "keys",
-      text: "a",
+      c: sealed(),
+      n: 7,
       at: 1732270000123.25,
+      ack: true,
     });
     for (const at of ["-1", '"5"', "null", "[]", "1e400"]) {
-      expect(errorOf(`{"type":"keys","text":"a","at":${at}}`).message, at).toMatch(/keys\.at must be a time/);
+      expect(errorOf(`{"type":"keys","c":"${sealed()}","n":1,"at":${at}}`).message, at).toMatch(
+        /keys\.at must be a time/,
+      );
     }
   });
 
-  it("refuses empty and over-long keys", () => {
-    expect(errorOf('{"type":"keys","text":""}').message).toMatch(/empty/);
-    expect(errorOf(JSON.stringify({ type: "keys", text: "x".repeat(65) })).message).toMatch(/at most 64/);
-  });
-
-  it("refuses every control character in keys except newline: there is no backspace", () => {
-    const forbidden = [0x00, 0x07, 0x08, 0x09, 0x0b, 0x0d, 0x1b, 0x1f, 0x7f, 0x80, 0x9f];
-    for (const code of forbidden) {
-      const error = errorOf(JSON.stringify({ type: "keys", text: `a${String.fromCharCode(code)}b` }));
-      expect(error.code, `U+${code.toString(16)}`).toBe("bad_frame");
+  it("bounds sealed keys: the longest legal keystroke frame fits, anything longer or not base64url does not", () => {
+    expect(frameOf(`{"type":"keys","c":"${sealed(MAX_SEALED_KEYS_CHARS)}","n":1}`)).toMatchObject({ type: "keys" });
+    for (const c of [sealed(MAX_SEALED_KEYS_CHARS + 1), sealed(10), "", `${sealed(59)}=`, `${sealed(59)}+`, 5, null]) {
+      expect(errorOf(JSON.stringify({ type: "keys", c, n: 1 })).message, String(c)).toMatch(/sealed/);
     }
-    expect(frameOf(JSON.stringify({ type: "keys", text: "\u00a0é" }))).toMatchObject({ type: "keys" });
+    for (const n of [0, -1, 1.5, "1", null]) {
+      expect(errorOf(JSON.stringify({ type: "keys", c: sealed(), n })).message, String(n)).toMatch(/keys\.n/);
+    }
+    expect(errorOf(JSON.stringify({ type: "keys", c: sealed() })).message).toMatch(/keys\.n/);
+    expect(errorOf(JSON.stringify({ type: "keys", c: sealed(), n: 1, ack: 1 })).message).toMatch(/keys\.ack/);
   });
 
-  it("refuses lone surrogates, high or low, anywhere in the text", () => {
-    for (const text of ["\\ud800", "a\\udc00", "\\ud83d", "\\ude00x", "\\ud83d\\ud83d"]) {
-      expect(errorOf(`{"type":"keys","text":"${text}"}`).message).toMatch(/well-formed/);
+  it("tells a client of the old, unencrypted protocol to reload, for words and for names", () => {
+    for (const raw of ['{"type":"keys","text":"hello"}', '{"type":"name","name":"Ada"}']) {
+      expect(errorOf(raw).message, raw).toMatch(/end-to-end encrypted.*Reload/);
     }
   });
 
-  it("trims names and accepts 1 to 32 code points", () => {
-    expect(frameOf('{"type":"name","name":"  Ada  "}')).toEqual({ type: "name", name: "Ada" });
-    expect(frameOf(JSON.stringify({ type: "name", name: "ü".repeat(32) }))).toMatchObject({ type: "name" });
-    expect(errorOf(JSON.stringify({ type: "name", name: "ü".repeat(33) })).code).toBe("bad_frame");
-    expect(errorOf('{"type":"name","name":"   "}').message).toMatch(/empty/);
-  });
-
-  it("refuses control characters in names, newline included", () => {
-    expect(errorOf('{"type":"name","name":"a\\nb"}').code).toBe("bad_frame");
-    expect(errorOf('{"type":"name","name":"a\\u0000"}').code).toBe("bad_frame");
+  it("accepts a sealed name within its bound only", () => {
+    expect(frameOf(`{"type":"name","c":"${sealed(MAX_SEALED_NAME_CHARS)}"}`)).toEqual({
+      type: "name",
+      c: sealed(MAX_SEALED_NAME_CHARS),
+    });
+    expect(errorOf(`{"type":"name","c":"${sealed(MAX_SEALED_NAME_CHARS + 1)}"}`).message).toMatch(/sealed/);
+    expect(errorOf('{"type":"name","c":"not sealed!"}').code).toBe("bad_frame");
   });
 
   it("accepts away as a boolean only", () => {
@@ -96,10 +88,14 @@ describe("parseClientFrame", () => {
   });
 
   it("ignores unknown extra fields, for forward compatibility", () => {
-    expect(frameOf('{"type":"keys","text":"hi","color":"red","seq":9}')).toEqual({ type: "keys", text: "hi" });
+    expect(frameOf(`{"type":"keys","c":"${sealed()}","n":2,"color":"red","seq":9}`)).toEqual({
+      type: "keys",
+      c: sealed(),
+      n: 2,
+    });
   });
 
-  it("refuses what is not a v1 client frame", () => {
+  it("refuses what is not a v2 client frame", () => {
     const bad = [
       "",
       "ping ",
@@ -108,12 +104,11 @@ describe("parseClientFrame", () => {
       "[]",
       '"keys"',
       "{}",
-      '{"type":"KEYS","text":"a"}',
+      `{"type":"KEYS","c":"${sealed()}","n":1}`,
       '{"type":"welcome"}',
       '{"type":"keys"}',
-      '{"type":"keys","text":5}',
-      '{"type":"keys","text":["a"]}',
-      '{"type":"name","name":null}',
+      '{"type":"keys","c":5,"n":1}',
+      '{"type":"name","c":null}',
       '{"type":7}',
     ];
     for (const raw of bad) expect(errorOf(raw).code, raw).toBe("bad_frame");
@@ -125,18 +120,47 @@ describe("parseClientFrame", () => {
   });
 
   it("refuses frames over 4096 bytes as too_large, counting UTF-8 bytes", () => {
-    const padding = (n: number) => JSON.stringify({ type: "keys", text: "a", pad: "x".repeat(n) });
+    const padding = (n: number) => JSON.stringify({ type: "keys", c: sealed(), n: 1, pad: "x".repeat(n) });
     const exact = padding(MAX_FRAME_BYTES - padding(0).length);
     expect(exact.length).toBe(MAX_FRAME_BYTES);
-    expect(frameOf(exact)).toEqual({ type: "keys", text: "a" });
+    expect(frameOf(exact)).toEqual({ type: "keys", c: sealed(), n: 1 });
     expect(errorOf(padding(MAX_FRAME_BYTES - padding(0).length + 1)).code).toBe("too_large");
     // 1,400 euro signs are 4,200 bytes though only 1,400 UTF-16 units.
-    expect(errorOf(JSON.stringify({ type: "keys", text: "a", pad: "€".repeat(1400) })).code).toBe("too_large");
+    expect(errorOf(JSON.stringify({ type: "keys", c: sealed(), n: 1, pad: "€".repeat(1400) })).code).toBe("too_large");
   });
 
   it("never echoes the offending input in its message", () => {
     const error = errorOf('{"type":"<script>alert(1)</script>"}');
     expect(error.message).not.toContain("<script>");
+  });
+});
+
+describe("the rules for what may be said, applied by the page before sealing and after opening", () => {
+  it("take 1 to 64 code points, newlines included, counting code points, not UTF-16 units", () => {
+    expect(checkText("a", MAX_KEYS_CODE_POINTS, true)).toBeNull();
+    expect(checkText("line\nnext", MAX_KEYS_CODE_POINTS, true)).toBeNull();
+    expect(checkText("😀".repeat(64), MAX_KEYS_CODE_POINTS, true)).toBeNull();
+    expect(checkText("😀".repeat(65), MAX_KEYS_CODE_POINTS, true)).toMatch(/at most 64/);
+    expect(checkText("", MAX_KEYS_CODE_POINTS, true)).toMatch(/empty/);
+  });
+
+  it("refuse every control character but newline (there is no backspace) and lone surrogates", () => {
+    for (const code of [0x00, 0x07, 0x08, 0x09, 0x0b, 0x0d, 0x1b, 0x1f, 0x7f, 0x80, 0x9f]) {
+      expect(checkText(`a${String.fromCharCode(code)}b`, MAX_KEYS_CODE_POINTS, true), `U+${code.toString(16)}`).toMatch(
+        /control/,
+      );
+    }
+    expect(checkText("\u00a0é", MAX_KEYS_CODE_POINTS, true)).toBeNull();
+    for (const text of ["\ud800", "a\udc00", "\ud83d", "\ude00x", "\ud83d\ud83d"]) {
+      expect(checkText(text, MAX_KEYS_CODE_POINTS, true)).toMatch(/well-formed/);
+    }
+  });
+
+  it("take names of 1 to 32 code points with no control characters, newline included", () => {
+    expect(checkName("Ada")).toBeNull();
+    expect(checkName("ü".repeat(32))).toBeNull();
+    expect(checkName("ü".repeat(33))).toMatch(/at most 32/);
+    expect(checkName("a\nb")).toMatch(/control/);
   });
 });
 
@@ -159,19 +183,19 @@ describe("parseServerFrame", () => {
     {
       type: "welcome",
       version: PROTOCOL_VERSION,
-      you: { id: "a", name: "A" },
-      peers: [{ id: "b", name: "B", away: true }],
+      you: { id: "a", name: "" },
+      peers: [{ id: "b", name: sealed(), away: true }],
       fadeMs: 5000,
       maxPeers: 16,
       resume: "abcdefghijklmnopqrstuv",
     },
-    { type: "leave", user: { id: "b", name: "B" }, lost: true },
-    { type: "keys", from: "b", text: "again", seq: 4, n: 9 },
-    { type: "join", user: { id: "b", name: "B" } },
-    { type: "leave", user: { id: "b", name: "B" } },
-    { type: "keys", from: "b", text: "hé😀\n", seq: 3 },
-    { type: "name", user: { id: "b", name: "Bea" }, oldName: "B" },
-    { type: "away", user: { id: "b", name: "B" }, away: false },
+    { type: "leave", user: { id: "b", name: "" }, lost: true },
+    { type: "keys", from: "b", c: sealed(), seq: 4, n: 9 },
+    { type: "join", user: { id: "b", name: sealed() } },
+    { type: "leave", user: { id: "b", name: "" } },
+    { type: "ack", n: 3 },
+    { type: "name", user: { id: "b", name: sealed(80) } },
+    { type: "away", user: { id: "b", name: "" }, away: false },
     { type: "error", code: "rate_limited", message: "slow down" },
   ];
 
@@ -196,8 +220,9 @@ describe("parseServerFrame", () => {
     const bad = [
       42,
       "pong",
-      '{"type":"keys","from":"b","text":"x","seq":-1}',
-      '{"type":"keys","from":"b","text":"x","seq":1.5}',
+      '{"type":"keys","from":"b","c":"AAAA","seq":-1,"n":1}',
+      '{"type":"keys","from":"b","c":"AAAA","seq":1.5,"n":1}',
+      '{"type":"keys","from":"b","text":"x","seq":1,"n":1}',
       '{"type":"welcome","you":{"id":"a","name":"A"},"peers":[{"id":"b","name":"B"}],"fadeMs":1,"maxPeers":2}',
       '{"type":"error","code":"oops","message":"m"}',
       '{"type":"future","x":1}',
@@ -214,7 +239,7 @@ describe("parseServerFrame", () => {
   });
 
   it("skips what it cannot read in a batch and keeps the rest; a non-frame message yields nothing", () => {
-    const keys = { type: "keys", from: "b", text: "x", seq: 1 } as const;
+    const keys = { type: "keys", from: "b", c: sealed(), seq: 1, n: 1 } as const;
     const batch = encodeBatch(['{"type":"future"}', encodeServerFrame(keys), "42", '{"type":"batch","frames":[]}']);
     expect(parseServerMessage(batch)).toEqual([keys]);
     for (const raw of [42, "pong", '{"type":"batch","frames":[', '{"type":"batch","frames":{}}', new ArrayBuffer(2)]) {
