@@ -6,7 +6,8 @@
  */
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { WebSocket } from "ws";
-import { ProtocolError, parseClientFrame, parseServerMessage } from "../src/protocol.ts";
+import { isRecord, ProtocolError, parseClientFrame, parseServerMessage } from "../src/protocol.ts";
+import { type RoomKeys, roomKeys, sealKeys } from "../src/room-crypto.ts";
 import { type Percentiles, percentiles, treeUsage } from "./measure.ts";
 
 export interface LoadSpec {
@@ -74,10 +75,19 @@ class Person {
   welcomedAt = Number.NaN;
   readonly index: number;
   readonly roomPath: string;
+  /** The room's key, as the link would carry it: every frame goes out sealed, as the page's do. */
+  readonly keys: Promise<RoomKeys>;
+  /** The id the app gave this person (keystrokes are sealed for it); references give none. */
+  id = "";
+  /** When each of this person's frames was typed, by its `n`: receivers time it by `from` and `n`. */
+  readonly sentAt = new Map<number, number>();
+  /** Frames go out in order, whatever sealing them takes. */
+  sending: Promise<void> = Promise.resolve();
 
-  constructor(index: number, roomPath: string) {
+  constructor(index: number, roomPath: string, keys: Promise<RoomKeys>) {
     this.index = index;
     this.roomPath = roomPath;
+    this.keys = keys;
   }
 }
 
@@ -95,6 +105,9 @@ class Tally {
   lastDeliveryAt = 0;
   readonly problems: Record<string, number> = {};
 
+  /** Everyone in the run, by the id the app gave them. */
+  readonly byId = new Map<string, Person>();
+
   problem(code: string): void {
     this.problems[code] = (this.problems[code] ?? 0) + 1;
   }
@@ -104,29 +117,42 @@ class Tally {
     const text = String(raw);
     const frames = parseServerMessage(text);
     for (const frame of frames) {
-      if (frame.type === "keys") this.#keys(to, frame.text, frame.seq, now);
-      else if (frame.type === "error") this.problem(frame.code);
-      else if (frame.type === "welcome") to.welcomedAt = now;
+      if (frame.type === "keys") {
+        // Sealed words are never opened here: who sent it and its number are in the clear.
+        const from = this.byId.get(frame.from);
+        if (from) this.#keys(to, from.index, frame.n, frame.seq, from.sentAt.get(frame.n), now);
+        else this.problem("unknown_sender");
+      } else if (frame.type === "error") this.problem(frame.code);
+      else if (frame.type === "welcome") {
+        to.welcomedAt = now;
+        to.id = frame.you.id;
+        this.byId.set(to.id, to);
+      }
     }
     if (frames.length > 0) return;
     // The reference relays welcome with a bare {"type":"welcome"} and forward client frames as
-    // they are: the app's protocol has no such frames, so only a reference is read this way.
+    // they are, with the sender's index and send time the load generator adds for them.
     if (text === REFERENCE_WELCOME) {
       to.welcomedAt = now;
       return;
     }
     const relayed = parseClientFrame(text);
-    if (!(relayed instanceof ProtocolError) && relayed.type === "keys") this.#keys(to, relayed.text, undefined, now);
-    else this.problem("outside_the_protocol");
+    const extra: unknown = JSON.parse(text);
+    const i = isRecord(extra) ? extra.i : undefined;
+    const t = isRecord(extra) ? extra.t : undefined;
+    if (
+      !(relayed instanceof ProtocolError) &&
+      relayed.type === "keys" &&
+      typeof i === "number" &&
+      typeof t === "number"
+    ) {
+      this.#keys(to, i, relayed.n, undefined, t, now);
+    } else this.problem("outside_the_protocol");
   }
 
-  /** A keys frame's text is "<sender> <n> <sent at>"; `seq` is the app's number, absent from references. */
-  #keys(to: Person, text: string, seq: number | undefined, now: number): void {
-    const parts = text.split(" ");
-    const from = Number(parts[0]);
-    const n = Number(parts[1]);
-    const sentAt = Number(parts[2]);
-    if (!Number.isInteger(from) || !Number.isInteger(n) || !Number.isFinite(sentAt)) {
+  /** One keys frame from sender `from` (an index), numbered `n`; `seq` is the app's number, absent from references. */
+  #keys(to: Person, from: number, n: number, seq: number | undefined, sentAt: number | undefined, now: number): void {
+    if (sentAt === undefined) {
       this.problem("bad_keys");
       return;
     }
@@ -237,7 +263,8 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   const people: Person[] = [];
   for (let r = 0; r < spec.rooms; r++) {
     const roomPath = await mintRoom(spec.url);
-    for (let c = 0; c < spec.people; c++) people.push(new Person(people.length, roomPath));
+    const keys = roomKeys(crypto.getRandomValues(new Uint8Array(16)), roomPath.slice(1));
+    for (let c = 0; c < spec.people; c++) people.push(new Person(people.length, roomPath, keys));
   }
   try {
     const welcome = percentiles(await connectAll(spec.url, people, tally));
@@ -252,10 +279,15 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
     const type = (person: Person) => {
       const now = performance.now();
       if (now >= stopAt) return;
-      person.sent++;
-      // `at` as the page sends it, so the app can shed what a backlog made stale.
+      const n = ++person.sent;
+      person.sentAt.set(n, now);
+      // `at` as the page sends it, so the app can shed what a backlog made stale. Sealed as the
+      // page seals it; `i` and `t` only for the references, which relay frames as they are.
       const at = Math.round(performance.timeOrigin + now);
-      person.ws?.send(JSON.stringify({ type: "keys", text: `${person.index} ${person.sent} ${now.toFixed(3)}`, at }));
+      person.sending = person.sending.then(async () => {
+        const c = await sealKeys(await person.keys, person.id, n, "x");
+        person.ws?.send(JSON.stringify({ type: "keys", c, n, at, i: person.index, t: now }));
+      });
       const timer = setTimeout(
         () => {
           timers.delete(timer);
@@ -353,7 +385,8 @@ export async function reconnectStorm(url: string, sockets: number, people: numbe
   const all: Person[] = [];
   while (all.length < sockets) {
     const roomPath = await mintRoom(url);
-    for (let c = 0; c < people && all.length < sockets; c++) all.push(new Person(all.length, roomPath));
+    const keys = roomKeys(crypto.getRandomValues(new Uint8Array(16)), roomPath.slice(1));
+    for (let c = 0; c < people && all.length < sockets; c++) all.push(new Person(all.length, roomPath, keys));
   }
   try {
     await connectAll(url, all, tally);

@@ -8,6 +8,8 @@ import type { Page } from "playwright-core";
 import { WebSocket } from "ws";
 import { type Percentiles, percentiles } from "../bench/measure.ts";
 import { RATE_PER_SECOND } from "../src/flood-guard.ts";
+import { parseServerMessage } from "../src/protocol.ts";
+import { linkKeyOf, roomKeys, sealKeys } from "../src/room-crypto.ts";
 import { personalAddress } from "./people.ts";
 
 /** What typists type between tokens: letters and spaces, as in text. */
@@ -73,14 +75,22 @@ export async function loadPage(
 ): Promise<PageLoadResult> {
   const { typists, seconds } = options;
   const framesPerSecond = options.framesPerSecond ?? RATE_PER_SECOND;
-  const sockets: WebSocket[] = [];
+  // The typists hold the link's key, as anyone with the link does, and seal what they type.
+  const { hash, pathname } = new URL(roomUrl);
+  const linkKey = linkKeyOf(hash);
+  if (!linkKey) throw new Error(`${roomUrl} carries no key`);
+  const keys = await roomKeys(linkKey, pathname.slice(1));
+  const sockets: { ws: WebSocket; id: string; n: number; sending: Promise<void> }[] = [];
   for (let i = 0; i < typists; i++) {
-    const ws = new WebSocket(roomUrl.replace(/^http/, "ws"), { headers: personalAddress() });
-    await new Promise<void>((ok, fail) => {
-      ws.once("message", () => ok());
+    const ws = new WebSocket(`${roomUrl.replace(/^http/, "ws").split("#")[0]}`, { headers: personalAddress() });
+    const id = await new Promise<string>((ok, fail) => {
+      ws.once("message", (data) => {
+        const [welcome] = parseServerMessage(String(data));
+        ok(welcome?.type === "welcome" ? welcome.you.id : "");
+      });
       ws.once("error", fail);
     });
-    sockets.push(ws);
+    sockets.push({ ws, id, n: 0, sending: Promise.resolve() });
   }
   await page.waitForFunction((n) => document.querySelectorAll(".lane").length === n, typists + 1);
   await instrument(page);
@@ -111,14 +121,19 @@ export async function loadPage(
         return;
       }
       n++;
-      for (const [i, ws] of sockets.entries()) {
+      for (const [i, typist] of sockets.entries()) {
         // Mostly a letter per frame, as people type; every TOKEN_EVERY-th frame a token to time.
         let text = LETTERS[(n + i) % LETTERS.length] ?? "e";
         if (n % TOKEN_EVERY === i % TOKEN_EVERY) {
           text = `t${i}n${n} `;
           sent.set(`t${i}n${n}`, Date.now());
         }
-        ws.send(JSON.stringify({ type: "keys", text, at: Date.now() }));
+        const number = ++typist.n;
+        const at = Date.now();
+        typist.sending = typist.sending.then(async () => {
+          const c = await sealKeys(keys, typist.id, number, text);
+          typist.ws.send(JSON.stringify({ type: "keys", c, n: number, at }));
+        });
         frames++;
       }
     }, interval);
@@ -144,7 +159,7 @@ export async function loadPage(
     const w = window as unknown as { benchSeen: Map<string, number>; benchGaps: number[] };
     return { seen: [...w.benchSeen.entries()], gaps: w.benchGaps };
   });
-  for (const ws of sockets) ws.close();
+  for (const { ws } of sockets) ws.close();
   const latencies: { at: number; ms: number }[] = [];
   for (const [token, shownAt] of seen) {
     const sentAt = sent.get(token);

@@ -3,6 +3,7 @@
  * with a page that records every uncaught error, console error and CSP violation.
  */
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from "playwright-core";
+import { newLinkKey } from "../src/room-crypto.ts";
 
 export interface Person {
   context: BrowserContext;
@@ -49,12 +50,16 @@ export async function openPerson(browser: Browser, url: string, options: Browser
   return { context, page, problems };
 }
 
-/** Mints a room the way a visitor does, by opening `${base}/`, and returns its full URL. */
+/**
+ * Mints a room the way a visitor does, by opening `${base}/`, and returns its full link, key
+ * included: what the first page makes of `/<room>#new`, so that everyone a test sends to it
+ * shares one key.
+ */
 export async function newRoomUrl(base: string): Promise<string> {
   const res = await fetch(`${base}/`, { redirect: "manual", headers: personalAddress() });
   const location = res.headers.get("Location");
-  if (res.status !== 303 || !location) throw new Error(`GET / gave ${res.status}`);
-  return `${base}${location}`;
+  if (res.status !== 303 || !location?.endsWith("#new")) throw new Error(`GET / gave ${res.status} ${location}`);
+  return `${base}${location.slice(0, -"#new".length)}#k=${newLinkKey()}`;
 }
 
 /** Opens a page on the room and waits until it is connected. */

@@ -31,6 +31,9 @@ export const MAX_SEALED_NAME_CHARS = base64urlLength(IV_BYTES + 32 * 4 + TAG_BYT
 /** Shortest sealed message of either kind: IV, tag and at least one byte. */
 export const MIN_SEALED_CHARS = base64urlLength(IV_BYTES + 1 + TAG_BYTES);
 
+/** Bytes in an ArrayBuffer of their own: what WebCrypto takes. */
+type Bytes = Uint8Array<ArrayBuffer>;
+
 export interface RoomKeys {
   room: string;
   keys: CryptoKey;
@@ -43,14 +46,14 @@ export function newLinkKey(): string {
 }
 
 /** The link key in a fragment like `#k=…`, or null when there is none or it is not 16 bytes. */
-export function linkKeyOf(fragment: string): Uint8Array | null {
+export function linkKeyOf(fragment: string): Bytes | null {
   const match = /^#k=([A-Za-z0-9_-]{22})$/.exec(fragment);
   const bytes = match?.[1] ? fromBase64url(match[1]) : null;
   return bytes?.length === LINK_KEY_BYTES ? bytes : null;
 }
 
 /** The room's subkeys, derived from the link key. */
-export async function roomKeys(linkKey: Uint8Array, room: string): Promise<RoomKeys> {
+export async function roomKeys(linkKey: Bytes, room: string): Promise<RoomKeys> {
   const ikm = await crypto.subtle.importKey("raw", linkKey, "HKDF", false, ["deriveKey"]);
   const derive = (info: string) =>
     crypto.subtle.deriveKey(
@@ -150,8 +153,8 @@ async function open(key: CryptoKey, context: string, sealed: string): Promise<st
   }
 }
 
-function utf8(text: string): Uint8Array {
-  return new TextEncoder().encode(text);
+function utf8(text: string): Bytes {
+  return Uint8Array.from(new TextEncoder().encode(text));
 }
 
 /** Characters of base64url, without padding, for `bytes` bytes. */
@@ -165,7 +168,7 @@ export function toBase64url(bytes: Uint8Array): string {
   return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }
 
-export function fromBase64url(text: string): Uint8Array | null {
+export function fromBase64url(text: string): Bytes | null {
   if (!/^[A-Za-z0-9_-]*$/.test(text) || text.length % 4 === 1) return null;
   const binary = atob(text.replace(/-/g, "+").replace(/_/g, "/"));
   return Uint8Array.from(binary, (c) => c.charCodeAt(0));

@@ -39,7 +39,9 @@ async function route(request: Request, env: Env, url: URL): Promise<Response> {
     if (client !== null && !(await env.MINTS.limit({ key: client })).success) return slowDownPage();
     const room = await mintRoomId(await roomKey(config, url.hostname), Date.now());
     // Never cached (secured() says so): a shared cached redirect would put strangers in one room.
-    return new Response(null, { status: 303, headers: { Location: `/${room}` } });
+    // "#new" tells the page to make the room's key: the fragment never comes back to us, and
+    // browsers keep a redirect's fragment (RFC 9110 §10.2.2).
+    return new Response(null, { status: 303, headers: { Location: `/${room}#new` } });
   }
 
   const room = /^\/([^/]+)$/.exec(url.pathname)?.[1] ?? "";

@@ -23,8 +23,10 @@ export const ORIGIN = "https://phantachat.test";
 export async function mintRoom(): Promise<string> {
   const res = await exports.default.fetch(`${ORIGIN}/`, { redirect: "manual" });
   const location = res.headers.get("Location");
-  if (res.status !== 303 || !location?.startsWith("/")) throw new Error(`GET / gave ${res.status} ${location}`);
-  return location.slice(1);
+  if (res.status !== 303 || !location?.startsWith("/") || !location.endsWith("#new")) {
+    throw new Error(`GET / gave ${res.status} ${location}`);
+  }
+  return location.slice(1, -"#new".length);
 }
 
 /** The headers of a real WebSocket handshake (RFC 6455 §4.1), with a fresh key. */

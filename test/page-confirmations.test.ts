@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ASK_EVERY_MS, Confirmations, NOT_HEARD_MS, PAUSE_PING_MS, replayPings } from "../src/client/confirmations.ts";
 
-const frame = (n: number, at = 0) => ({ n, text: `f${n}`, at, fromTyped: n, typed: n });
+const frame = (n: number, at = 0) => ({ n, text: `f${n}`, c: `sealed${n}`, at, fromTyped: n, typed: n });
 
 describe("Confirmations", () => {
   it("pings once a burst pauses, and the pong confirms everything sent before the ping", () => {

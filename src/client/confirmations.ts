@@ -25,7 +25,10 @@ export const NOT_HEARD_MS = 3_000;
 /** A keys frame as sent, and what it covers of what was typed. */
 export interface SentFrame {
   n: number;
+  /** What was typed: kept on this page only, to seal it again if the room gives us a new id. */
   text: string;
+  /** The same, sealed for the room (src/room-crypto.ts): what goes on the wire. */
+  c: string;
   /** When it was typed, on the wall clock (the frame's `at`). */
   at: number;
   /** The pieces of typed text it carries, first to last (the page's own count of `onText` calls). */
@@ -159,7 +162,7 @@ export function replayPings(sentAt: readonly number[], rttMs: number): number[] 
     } else if (now === frameAt) {
       next++;
       const ask = c.shouldAsk(now);
-      c.sent({ n: next, text: "", at: now, fromTyped: next, typed: next }, now);
+      c.sent({ n: next, text: "", c: "", at: now, fromTyped: next, typed: next }, now);
       // An ack is an outgoing message of the room's, not billed; it comes a round trip later.
       if (ask) {
         c.asked(next);

@@ -141,6 +141,14 @@ export class Connection {
     return true;
   }
 
+  /**
+   * Seals every frame not yet confirmed again (`seal` gives the new ciphertext): the room gave us
+   * a new id, and what was sealed for the old one would not open for the others.
+   */
+  async reseal(seal: (frame: SentFrame) => Promise<string>): Promise<void> {
+    for (const frame of this.#confirmations.unconfirmed) frame.c = await seal(frame);
+  }
+
   /** The room welcomed us: what was not confirmed and is still fresh goes out again, in order. */
   welcomed(): void {
     this.#welcomed = true;
@@ -313,5 +321,5 @@ export class Connection {
 }
 
 function keysOf(frame: Omit<SentFrame, "sentAt">, ack = false): ClientFrame {
-  return { type: "keys", text: frame.text, at: frame.at, n: frame.n, ...(ack ? { ack: true as const } : {}) };
+  return { type: "keys", c: frame.c, at: frame.at, n: frame.n, ...(ack ? { ack: true as const } : {}) };
 }

@@ -1,8 +1,32 @@
 /**
  * The chat page: wires the compose field, the room view and the connection together.
  * Nothing is kept but the name a person chose (localStorage); words live on screen for fadeMs.
+ * Everything a person says, and their name, is sealed here with the key in the link's fragment
+ * (src/room-crypto.ts) before it leaves, and opened here when it comes: the room relays
+ * ciphertext it cannot read.
  */
-import { checkName, type ErrorCode, PROTOCOL_VERSION, type ServerFrame, type User } from "../protocol.ts";
+import { nameKey } from "../name-rules.ts";
+import { defaultNameFor } from "../names.ts";
+import {
+  checkName,
+  checkText,
+  type ErrorCode,
+  MAX_KEYS_CODE_POINTS,
+  PROTOCOL_VERSION,
+  type ServerFrame,
+  type User,
+} from "../protocol.ts";
+import {
+  KeysReplayGuard,
+  linkKeyOf,
+  newLinkKey,
+  openKeys,
+  openName,
+  type RoomKeys,
+  roomKeys,
+  sealKeys,
+  sealName,
+} from "../room-crypto.ts";
 import { Attention } from "./attention.ts";
 import { attachCompose, type Refusal } from "./compose.ts";
 import type { SentFrame } from "./confirmations.ts";
@@ -42,19 +66,32 @@ const view = new RoomView({
   spoken: byId("spoken", HTMLElement),
 });
 
+/** Me as this page shows me: my id, and my name in the clear ("" until I choose one). */
 let me: User | undefined;
 /** Proves to the room, on a reconnect, that this page is `me` (docs/protocol.md, Resuming). */
 let resumeToken: string | undefined;
-/** The name to keep across reconnects: the one chosen here, else the one the room first gave. */
+/** The name I chose (kept across visits), or null: the others then see my default name. */
 let keptName = localStorage.getItem(NAME_KEY);
+/** keptName sealed, for joining under it (`?name=`). */
+let sealedName: string | undefined;
 /** Landed here from "/" (a redirect), so this room was minted just now for this person. */
-const isNewRoom = performance
-  .getEntriesByType("navigation")
-  .some((e) => e instanceof PerformanceNavigationTiming && e.redirectCount > 0);
-/** Per person, the highest `n` shown: a frame sent again after their reconnect is shown once. */
-const shownUpTo = new Map<string, number>();
+const isNewRoom = location.hash === "#new";
+/** A sender's frames are shown only while their numbers rise: no replay, no reordering, no repeat. */
+const replayGuard = new KeysReplayGuard();
+/** Frames and names that did not open with our key: someone here holds another. */
+let unopened = 0;
+/** Frames that did not open before the page says so: one could be a glitch, three are a pattern. */
+const UNOPENED_BEFORE_NOTICE = 3;
 
-const roomUrl = `${location.origin}${location.pathname}`;
+// The key. A room minted just now (/ redirects to /<room>#new) gets one made here, and it joins
+// the link; a link without one never gets one invented: that would be another conversation.
+const room = location.pathname.slice(1);
+if (isNewRoom) history.replaceState(null, "", `${location.pathname}#k=${newLinkKey()}`);
+const linkKey = linkKeyOf(location.hash);
+const keys: RoomKeys | undefined = linkKey ? await roomKeys(linkKey, room) : undefined;
+
+// The share link is the whole link, key included: without it the words cannot be read.
+const roomUrl = location.href;
 shareLink.value = roomUrl;
 drawQr(byId("qr", SVGSVGElement), roomUrl);
 
@@ -63,7 +100,7 @@ const connection = new Connection({
     const url = new URL(location.pathname, location.href);
     url.protocol = location.protocol === "https:" ? "wss:" : "ws:";
     // Join under one's own name, so the others never read a default name and then a rename.
-    if (keptName && checkName(keptName) === null) url.searchParams.set("name", keptName);
+    if (sealedName) url.searchParams.set("name", sealedName);
     if (me && resumeToken) url.searchParams.set("resume", `${me.id}.${resumeToken}`);
     return url.href;
   },
@@ -79,7 +116,29 @@ const attention = new Attention((spoke, joined) => {
   view.notice(`You missed words: ${[said, came].filter(Boolean).join(" ")}`);
 });
 
+/** Frames are handled one at a time, in order, though opening them takes a moment. */
+let handling: Promise<void> = Promise.resolve();
 function onFrame(frame: ServerFrame): void {
+  handling = handling.then(() => handle(frame)).catch((error: unknown) => console.error(error));
+}
+
+/** A person as the page shows them: their sealed name opened, or their default name. */
+async function opened(user: User): Promise<User> {
+  if (user.name === "" || !keys) return { id: user.id, name: defaultNameFor(user.id) };
+  const name = await openName(keys, user.name);
+  if (name === null) notOpened();
+  return { id: user.id, name: name ?? defaultNameFor(user.id) };
+}
+
+/** Something did not open with our key: dropped, never shown; after a few, the page says why. */
+function notOpened(): void {
+  if (++unopened !== UNOPENED_BEFORE_NOTICE) return;
+  view.notice(
+    "Someone here has a different key: what they say cannot be shown. The link they opened may be incomplete.",
+  );
+}
+
+async function handle(frame: ServerFrame): Promise<void> {
   switch (frame.type) {
     case "welcome": {
       if (frame.version !== PROTOCOL_VERSION) {
@@ -88,46 +147,53 @@ function onFrame(frame: ServerFrame): void {
         end("outdated", "Phantachat was updated", "Reload this page to keep talking in this room.");
         return;
       }
-      me = frame.you;
+      const newId = me !== undefined && me.id !== frame.you.id;
+      me = { id: frame.you.id, name: keptName ?? "" };
       resumeToken = frame.resume;
       view.fadeMs = frame.fadeMs;
       connection.fadeMs = frame.fadeMs;
-      view.sync(frame.you, frame.peers);
-      myName.textContent = frame.you.name;
-      keptName ??= frame.you.name;
+      const peers = await Promise.all(frame.peers.map(async (p) => ({ ...(await opened(p)), away: p.away })));
+      const you = await opened(frame.you);
+      view.sync(you, peers);
+      myName.textContent = you.name;
       if (document.hidden) connection.send({ type: "away", away: true });
+      // What was sealed for an id the room did not give back would not open for the others.
+      const sealing = keys;
+      if (newId && sealing) await connection.reseal((f) => sealKeys(sealing, frame.you.id, f.n, f.text));
       connection.welcomed();
       updateInvite();
       return;
     }
     case "join":
-      view.join(frame.user);
+      view.join(await opened(frame.user));
       attention.joined();
       updateInvite();
       return;
     case "leave":
-      view.leave(frame.user, frame.lost === true);
+      view.leave(await opened(frame.user), frame.lost === true);
       updateInvite();
       return;
     case "keys": {
-      if (frame.n !== undefined) {
-        if (frame.n <= (shownUpTo.get(frame.from) ?? 0)) return;
-        shownUpTo.set(frame.from, frame.n);
+      const said = keys ? await openKeys(keys, frame.from, frame.c) : null;
+      // Sealed by someone else with another key, tampered with, re-attributed, or breaking the
+      // rules of what may be said: never shown.
+      if (!said || said.n !== frame.n || checkText(said.text, MAX_KEYS_CODE_POINTS, true) !== null) {
+        notOpened();
+        return;
       }
-      view.say(frame.from, frame.text);
+      if (!replayGuard.accept(frame.from, said.n)) return;
+      view.say(frame.from, said.text);
       attention.spoke(view.nameOf(frame.from));
       return;
     }
-    case "name":
-      view.rename(frame.user, frame.oldName);
-      if (frame.user.id === me?.id) {
-        me = frame.user;
-        myName.textContent = frame.user.name;
-        keptName = frame.user.name;
-      }
+    case "name": {
+      const user = await opened(frame.user);
+      view.rename(user, "");
+      if (user.id === me?.id) myName.textContent = user.name;
       return;
+    }
     case "away":
-      view.setAway(frame.user, frame.away);
+      view.setAway(await opened(frame.user), frame.away);
       return;
     case "error":
       onError(frame.code, frame.message);
@@ -149,11 +215,6 @@ function onError(code: ErrorCode, message: string): void {
     case "bad_frame":
     case "too_large":
       view.notice(`Not sent: ${message}`);
-      return;
-    case "name_taken":
-      // Keep the name that is ours here; the chosen one stays remembered for other rooms.
-      keptName = me?.name ?? keptName;
-      view.notice("Someone here already has that name: pick another.");
       return;
     case "overloaded":
       view.notice("The room is overloaded: some of your words reached it too late to be shown, and were dropped.");
@@ -255,6 +316,8 @@ function updateHint(): void {
 let typed = 0;
 let sentTyped = 0;
 let lastN = 0;
+/** Frames go out in the order they were typed, whatever sealing them takes. */
+let outgoing: Promise<void> = Promise.resolve();
 const sendLoop = new SendLoop({
   now: () => performance.now(),
   // `at` lets an overloaded room shed what would reach the others only after fading (protocol.md).
@@ -263,8 +326,15 @@ const sendLoop = new SendLoop({
   stamp: () => Date.now(),
   setTimer: (run, ms) => setTimeout(run, ms),
   send: ({ text, at }) => {
-    connection.sendKeys({ n: ++lastN, text, at, typed, fromTyped: sentTyped + 1 });
+    // Sealed before it goes, in order; what it covers of the typing is noted now.
+    const frame = { n: ++lastN, text, at, typed, fromTyped: sentTyped + 1 };
     sentTyped = typed;
+    const sealing = keys;
+    const sender = me?.id;
+    if (!sealing || sender === undefined) return;
+    outgoing = outgoing
+      .then(async () => connection.sendKeys({ ...frame, c: await sealKeys(sealing, sender, frame.n, frame.text) }))
+      .catch((error: unknown) => console.error(error));
   },
   isHeard: () => view.othersCount > 0,
 });
@@ -363,11 +433,16 @@ nameForm.addEventListener("submit", (event) => {
     view.notice(`Your name ${problem}.`);
     return;
   }
+  // The room cannot read names to tell two apart, so the page does.
+  if (view.namesOfOthers(me?.id).some((other) => nameKey(other) === nameKey(name))) {
+    view.notice("Someone here already has that name: pick another.");
+    return;
+  }
   localStorage.setItem(NAME_KEY, name);
   // Kept for the next connection too: a rename made while disconnected goes with the reconnect.
   keptName = name;
-  connection.send({ type: "name", name });
   closeNameForm();
+  void rename(name);
 });
 
 // Attention: the room hears when this page goes to the background and comes back.
@@ -375,5 +450,22 @@ document.addEventListener("visibilitychange", () => {
   connection.send({ type: "away", away: document.hidden });
 });
 
+/** Seals a chosen name, keeps it for joining under, and tells the room. */
+async function rename(name: string): Promise<void> {
+  if (!keys) return;
+  sealedName = await sealName(keys, name);
+  connection.send({ type: "name", c: sealedName });
+}
+
 updateInvite();
-connection.start();
+if (!linkKey) {
+  // Without its key a link cannot say or show anything: better no room than a wrong one.
+  end(
+    "nokey",
+    location.hash === "" ? "This link is missing its key" : "This link's key is broken",
+    "Words here are encrypted with a key that only the whole link carries (the part after #). Ask for the link again, all of it, or start a new room.",
+  );
+} else {
+  if (keptName && checkName(keptName) === null && keys) sealedName = await sealName(keys, keptName);
+  connection.start();
+}

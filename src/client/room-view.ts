@@ -124,6 +124,11 @@ export class RoomView {
     return this.#label(id);
   }
 
+  /** The names of everyone here but `me`, as shown (for refusing a name someone holds). */
+  namesOfOthers(me: string | undefined): string[] {
+    return [...this.#people.values()].filter((p) => p.id !== me).map((p) => p.shown.name);
+  }
+
   /** A person's lane, to keep it in view. */
   laneOf(id: string | undefined): HTMLElement | undefined {
     return id === undefined ? undefined : this.#people.get(id)?.laneEl;
@@ -281,6 +286,7 @@ export class RoomView {
     const mine = peer.id === this.#me;
     const laneEl = document.createElement("section");
     laneEl.className = `lane c${color}`;
+    laneEl.dataset.id = peer.id;
     if (mine) laneEl.classList.add("mine");
     const head = document.createElement("h2");
     head.className = "who";

@@ -19,6 +19,7 @@ import {
   waitForPeople,
 } from "../../scripts/people.ts";
 import { isRecord } from "../../src/protocol.ts";
+import { linkKeyOf, openKeys, roomKeys } from "../../src/room-crypto.ts";
 import { importRoomKey, mintRoomId } from "../../src/room-id.ts";
 import { E2E_VARS } from "./settings.ts";
 
@@ -102,12 +103,17 @@ describe.skipIf(!browserPath)("the chat page in Chromium", () => {
     const bo = await enter(url);
     await ana.page.keyboard.type("hi");
     await waitForLaneText(bo.page, anaName, "hi");
-    // Everything that went out as keys, in order: only what was said once Bo was there.
-    const said = sent.flatMap((f) => {
-      if (f === "ping") return [];
+    // Everything that went out as keys, in order, opened with the link's key: only what was said
+    // once Bo was there.
+    const keys = await roomKeys(linkKeyOf(new URL(url).hash) ?? new Uint8Array(16), new URL(url).pathname.slice(1));
+    const anaId = await ana.page.evaluate(() => document.querySelector(".lane.mine")?.getAttribute("data-id") ?? "");
+    const said: string[] = [];
+    for (const f of sent) {
+      if (f === "ping") continue;
       const frame: unknown = JSON.parse(f);
-      return isRecord(frame) && frame.type === "keys" && typeof frame.text === "string" ? [frame.text] : [];
-    });
+      if (!isRecord(frame) || frame.type !== "keys" || typeof frame.c !== "string") continue;
+      said.push((await openKeys(keys, anaId, frame.c))?.text ?? "?");
+    }
     expect(said.join("")).toBe("hi");
   });
 

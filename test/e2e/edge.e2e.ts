@@ -13,7 +13,8 @@ const baseUrl = inject("baseUrl");
 
 /** Opens a room's socket with the `ws` client and resolves once the welcome has arrived. */
 async function openSocket(roomUrl: string): Promise<WebSocket> {
-  const ws = new WebSocket(roomUrl.replace(/^http/, "ws"), { headers: personalAddress() });
+  // A socket's URL has no fragment: the key in the link never goes to the server.
+  const ws = new WebSocket(roomUrl.replace(/^http/, "ws").split("#")[0] ?? roomUrl, { headers: personalAddress() });
   await new Promise<void>((ok, fail) => {
     ws.once("message", () => ok());
     ws.once("error", fail);

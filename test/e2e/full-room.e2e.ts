@@ -10,12 +10,13 @@ import { browserPath, launchBrowser } from "../../scripts/browser.ts";
 import { type DevServer, startDevServer } from "../../scripts/dev-server.ts";
 import { loadPage } from "../../scripts/page-load.ts";
 import { enterRoom, newRoomUrl, type Person, personalAddress } from "../../scripts/people.ts";
+import { linkKeyOf, roomKeys, sealName } from "../../src/room-crypto.ts";
 
 let server: DevServer;
 let browser: Browser;
 
 async function joinRaw(url: string): Promise<WebSocket> {
-  const ws = new WebSocket(url.replace(/^http/, "ws"), { headers: personalAddress() });
+  const ws = new WebSocket(url.replace(/^http/, "ws").split("#")[0] ?? url, { headers: personalAddress() });
   await new Promise<void>((ok, fail) => {
     ws.once("message", () => ok());
     ws.once("error", fail);
@@ -59,13 +60,15 @@ describe.skipIf(!browserPath)("a full room of 16", () => {
     const url = await newRoomUrl(server.url);
     person = await enterRoom(browser, url);
     const others: WebSocket[] = [];
+    const keys = await roomKeys(linkKeyOf(new URL(url).hash) ?? new Uint8Array(16), new URL(url).pathname.slice(1));
+    const named = async (name: string) => JSON.stringify({ type: "name", c: await sealName(keys, name) });
     for (let i = 0; i < 14; i++) {
       const ws = await joinRaw(url);
-      ws.send(JSON.stringify({ type: "name", name: `Guest ${i + 1}` }));
+      ws.send(await named(`Guest ${i + 1}`));
       others.push(ws);
     }
     // And one who renames to the name they already have.
-    others[0]?.send(JSON.stringify({ type: "name", name: "Guest 1" }));
+    others[0]?.send(await named("Guest 1"));
     await person.page.waitForFunction(() => document.querySelectorAll(".lane").length === 15);
     await person.page.waitForTimeout(1_500);
     const lines = await notices(person.page);

@@ -45,7 +45,7 @@ describe.skipIf(!browserPath)("reconnecting after the network drops", () => {
     const url = await newRoomUrl(proxy.url);
     // Only Ana is behind the proxy; Bo stays connected and watches.
     const ana = await enterRoom(browser, url);
-    const bo = await enterRoom(browser, `${inject("baseUrl")}${new URL(url).pathname}`);
+    const bo = await enterRoom(browser, `${inject("baseUrl")}${new URL(url).pathname}${new URL(url).hash}`);
     people.push(ana, bo);
     await waitForPeople(ana.page, 2);
     await ana.page.click("#rename");
@@ -77,7 +77,7 @@ describe.skipIf(!browserPath)("reconnecting after the network drops", () => {
     const url = await newRoomUrl(proxy.url);
     // Only Ana is behind the proxy; Bo stays connected and watches.
     const ana = await enterRoom(browser, url);
-    const bo = await enterRoom(browser, `${inject("baseUrl")}${new URL(url).pathname}`);
+    const bo = await enterRoom(browser, `${inject("baseUrl")}${new URL(url).pathname}${new URL(url).hash}`);
     people.push(ana, bo);
     await waitForPeople(ana.page, 2);
     const anaName = await myNameOn(ana.page);
@@ -92,7 +92,7 @@ describe.skipIf(!browserPath)("reconnecting after the network drops", () => {
   it("sends a rename made while disconnected once it is back", async () => {
     const url = await newRoomUrl(proxy.url);
     const ana = await enterRoom(browser, url);
-    const bo = await enterRoom(browser, `${inject("baseUrl")}${new URL(url).pathname}`);
+    const bo = await enterRoom(browser, `${inject("baseUrl")}${new URL(url).pathname}${new URL(url).hash}`);
     people.push(ana, bo);
     await waitForPeople(ana.page, 2);
     proxy.setDown(true);

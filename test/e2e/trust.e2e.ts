@@ -34,7 +34,7 @@ let people: Person[] = [];
 async function pair(): Promise<{ ana: Person; bo: Person; anaName: string; boName: string }> {
   const url = await newRoomUrl(proxy.url);
   const ana = await enterRoom(browser, url);
-  const bo = await enterRoom(browser, `${server.url}${new URL(url).pathname}`);
+  const bo = await enterRoom(browser, `${server.url}${new URL(url).pathname}${new URL(url).hash}`);
   people.push(ana, bo);
   await waitForPeople(ana.page, 2);
   await waitForPeople(bo.page, 2);
