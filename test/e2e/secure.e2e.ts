@@ -214,6 +214,7 @@ describe.skipIf(!browserPath)("end-to-end encryption in Chromium", () => {
       expect(await page.locator("#final-title").textContent()).toBe(title);
       expect(await page.locator("#final-text").textContent()).toContain("the part after #");
       expect(await page.locator("#compose").isDisabled()).toBe(true);
+      expect(await page.locator("#final a").getAttribute("href")).toBe("/");
       await page.waitForTimeout(500);
       expect(sockets).toEqual([]);
     });
