@@ -1,7 +1,7 @@
 /**
  * `npm run bench:crypto`: what end-to-end encryption costs a keystroke, in real Chromium, with
  * the very module the page uses (src/room-crypto.ts, bundled by esbuild). Per keystroke, one at
- * a time as the page does them (each awaits WebCrypto's async dispatch, which is most of the cost):
+ * a time and awaited, as the page does them:
  * - seal: the sender's side (AES-GCM encrypt, base64url, the frame's JSON);
  * - open: a receiver's side (JSON, base64url, AES-GCM decrypt and authenticate, replay guard);
  * both at full speed and under 4× CPU throttling (a mid-range phone), p50 and p99, beside the

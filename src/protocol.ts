@@ -172,7 +172,7 @@ export function parseClientFrame(raw: string | ArrayBuffer): ClientFrame | Proto
 
 /**
  * Parses one frame from the server, for clients. Returns null for anything that is not a
- * well-formed v1 server frame (a client should ignore it: it may come from a newer server).
+ * well-formed v2 server frame (a client should ignore it: it may come from a newer server).
  */
 export function parseServerFrame(raw: unknown): ServerFrame | null {
   return typeof raw === "string" ? toServerFrame(parseJson(raw)) : null;

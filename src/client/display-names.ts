@@ -1,7 +1,7 @@
 /**
- * How the page shows names, whatever the room let through: the room checks names today, but
- * once names are end-to-end encrypted it cannot, so the page applies the same rules
- * (src/name-rules.ts) wherever it shows one. A name that breaks them is not shown; two people
+ * How the page shows names, whatever someone else's page sealed: names are end-to-end encrypted,
+ * so the room cannot check them and the page applies the rules (src/name-rules.ts) wherever it
+ * shows one. A name that breaks them is not shown; two people
  * whose names read the same get their id's first digits beside it, so nobody can pass as another.
  */
 import { nameKey } from "../name-rules.ts";
