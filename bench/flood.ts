@@ -46,6 +46,13 @@ async function witness(url: string, room: string): Promise<{ relayed: () => numb
   return { relayed: () => relayed, close: () => ws.close() };
 }
 
+/**
+ * The flooder's frame number `n`: well-formed and sealed-looking (the room cannot tell noise
+ * from words it cannot read), with rising numbers, so the room relays every one it lets through.
+ */
+const NOISE = "x".repeat(42);
+const floodFrame = (n: number) => JSON.stringify({ type: "keys", c: NOISE, n });
+
 /** A masked client text frame holding `text` (under 126 bytes). */
 function clientFrame(text: string): Buffer {
   const payload = Buffer.from(text);
@@ -61,7 +68,6 @@ async function naiveFlood(
     ws.once("message", () => ok());
     ws.once("error", fail);
   });
-  const frame = JSON.stringify({ type: "keys", text: "x" });
   const started = performance.now();
   let written = 0;
   let closedAt = Number.NaN;
@@ -70,8 +76,7 @@ async function naiveFlood(
   });
   while (Number.isNaN(closedAt) && performance.now() - started < GIVE_UP_MS) {
     for (let i = 0; i < 200 && ws.readyState === WebSocket.OPEN; i++) {
-      ws.send(frame);
-      written++;
+      ws.send(floodFrame(++written));
     }
     await new Promise((ok) => setImmediate(ok));
   }
@@ -92,7 +97,7 @@ async function hostileFlood(
   await new Promise<void>((ok) => socket.once("data", () => ok()));
   // From here on it never reads: the room's close frame goes unanswered.
   socket.pause();
-  const batch = Buffer.concat(Array.from({ length: 200 }, () => clientFrame('{"type":"keys","text":"x"}')));
+  const batchFrom = (n: number) => Buffer.concat(Array.from({ length: 200 }, (_, i) => clientFrame(floodFrame(n + i))));
   const started = performance.now();
   let written = 0;
   let cutAt = Number.NaN;
@@ -101,7 +106,7 @@ async function hostileFlood(
     cutAt = performance.now();
   });
   while (Number.isNaN(cutAt) && performance.now() - started < GIVE_UP_MS) {
-    if (socket.write(batch)) written += 200;
+    if (socket.write(batchFrom(written + 1))) written += 200;
     else {
       written += 200;
       await new Promise((ok) => setTimeout(ok, 2));
